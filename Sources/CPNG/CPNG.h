@@ -1,0 +1,6 @@
+#ifndef FNN_CPNG_H
+#define FNN_CPNG_H
+
+#include <png.h>
+
+#endif

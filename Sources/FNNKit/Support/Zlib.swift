@@ -1,0 +1,100 @@
+import CZlib
+
+/// The only file that talks to zlib: CRC-32 and gzip decompression.
+enum Zlib {
+    /// The CRC-32 (ISO 3309, as in PNG and gzip) of `bytes`, continuing from `crc`.
+    ///
+    /// The corresponding C function is `crc32`.
+    static func crc32<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
+    where C.Element == UInt8 {
+        let result = bytes.withContiguousStorageIfAvailable { buffer -> UInt32 in
+            update(crc, buffer)
+        }
+        if let result { return result }
+        let copy = Array(bytes)
+        return copy.withUnsafeBufferPointer { update(crc, $0) }
+    }
+
+    private static func update(_ crc: UInt32, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var value = UInt(crc)
+        var start = 0
+        // zlib takes a 32-bit length; feed very large buffers in slices.
+        while start < buffer.count {
+            let length = min(buffer.count - start, 1 << 30)
+            value = CZlib.crc32(value, buffer.baseAddress.map { $0 + start }, uInt(length))
+            start += length
+        }
+        return UInt32(truncatingIfNeeded: value)
+    }
+
+    /// Whether `bytes` starts with the gzip magic number `1f 8b`.
+    static func isGzip(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Decompresses a gzip stream (one or more members), refusing output over `limit` bytes.
+    ///
+    /// The corresponding C functions are `inflateInit2`, `inflate` and `inflateEnd`.
+    /// - Throws: `GzipError` when the data is damaged, truncated or too large.
+    static func gunzip(_ input: [UInt8], limit: Int) throws(GzipError) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, max(input.count * 4, 1024)))
+        var stream = z_stream()
+        var consumed = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+
+        while consumed < input.count {
+            guard CZlib_inflateInit2(&stream, 15 + 16) == Z_OK else {
+                throw GzipError(message: "zlib could not start inflating", offset: consumed)
+            }
+            defer { inflateEnd(&stream) }
+            var status: Int32 = Z_OK
+            try input.withUnsafeBufferPointer { inputBuffer throws(GzipError) in
+                guard let base = inputBuffer.baseAddress else { return }
+                stream.next_in = UnsafeMutablePointer(mutating: base + consumed)
+                stream.avail_in = uInt(min(inputBuffer.count - consumed, Int(UInt32.max)))
+                repeat {
+                    let produced = chunk.withUnsafeMutableBufferPointer { out -> Int in
+                        stream.next_out = out.baseAddress
+                        stream.avail_out = uInt(out.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        return out.count - Int(stream.avail_out)
+                    }
+                    switch status {
+                    case Z_OK, Z_STREAM_END:
+                        break
+                    case Z_BUF_ERROR where stream.avail_in == 0:
+                        throw GzipError(
+                            message: "the compressed data ends early (truncated gzip file)",
+                            offset: inputBuffer.count)
+                    default:
+                        let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                        throw GzipError(
+                            message: "the compressed data is damaged (\(reason))",
+                            offset: consumed + Int(stream.total_in))
+                    }
+                    guard output.count + produced <= limit else {
+                        throw GzipError(
+                            message: "decompresses to more than the limit of \(limit) bytes",
+                            offset: consumed + Int(stream.total_in))
+                    }
+                    output.append(contentsOf: chunk[0..<produced])
+                } while status != Z_STREAM_END
+                consumed += Int(stream.total_in)
+            }
+            // Tolerate zero padding after the last member, as gzip(1) does.
+            if input[consumed...].allSatisfy({ $0 == 0 }) { break }
+        }
+        return output
+    }
+}
+
+/// A gzip stream that could not be decompressed.
+public struct GzipError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// The offset in the compressed input where it was found.
+    public var offset: Int
+
+    public var description: String { "\(message) at compressed byte \(offset)" }
+}

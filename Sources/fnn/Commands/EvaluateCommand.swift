@@ -1,0 +1,6 @@
+import ArgumentParser
+import FNNKit
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "evaluate")
+}
