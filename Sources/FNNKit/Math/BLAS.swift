@@ -66,7 +66,7 @@ public enum BLAS {
         return "Accelerate"
         #else
         guard let config = openblas_get_config() else { return "OpenBLAS" }
-        return "OpenBLAS " + String(cString: config).trimmingSpaces()
+        return String(cString: config).trimmingSpaces()
         #endif
     }
 

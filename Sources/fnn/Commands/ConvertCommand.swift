@@ -1,6 +1,86 @@
 import ArgumentParser
 import FNNKit
 
+/// `fnn convert`: between format versions, number types and network2.py JSON.
 struct ConvertCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "convert")
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a model between format versions, number types and network2.py JSON.",
+        discussion: """
+            IN and OUT are .fnn model files or, by their .json extension, the JSON that \
+            network2.py of "Neural Networks and Deep Learning" saves. Unknown ancillary chunks \
+            are kept. OUT is written to a temporary file and renamed into place, and is never \
+            replaced unless --force is given.
+
+            Examples:
+              fnn convert old.fnn new.fnn                       # upgrade to the newest version
+              fnn convert model.fnn small.fnn --dtype f16       # halve the size
+              fnn convert model.fnn v1.fnn --format-version 1   # for older readers
+              fnn convert network2.json model.fnn               # import from network2.py
+            """
+    )
+
+    @Argument(help: "The model to read (.fnn or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
+    var input: String
+
+    @Argument(help: "The file to write (.fnn or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
+    var output: String
+
+    @Option(name: .customLong("format-version"), help: ArgumentHelp("The format version to write (1 or 2).", valueName: "version"))
+    var formatVersion: Int = ModelFile.newestVersion
+
+    @Option(help: ArgumentHelp("Store the parameters as this number type.", valueName: "type"))
+    var dtype: NumberType?
+
+    @Flag(help: "Allow a version 1 downgrade to drop what version 1 cannot hold (metadata, history, optimiser state, extra hyperparameters, ancillary chunks).")
+    var allowLoss = false
+
+    @Flag(help: "Replace OUT if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard (1...ModelFile.newestVersion).contains(formatVersion) else {
+            throw ValidationError("--format-version must be 1 or \(ModelFile.newestVersion), not \(formatVersion).")
+        }
+        if formatVersion == 1, let dtype, dtype != .f64 {
+            throw ValidationError("format version 1 stores f64 only; --dtype \(dtype.rawValue) needs --format-version 2.")
+        }
+    }
+
+    func run() throws {
+        if !force, FileSystem.exists(output) {
+            throw CLIError("\(output) already exists; pass --force to replace it.")
+        }
+        let original: Model
+        do {
+            original = try ModelLoader.load(input)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var model = original
+        if let dtype { model = model.converted(to: dtype) }
+        let bytes: [UInt8]
+        do {
+            if ModelLoader.isNetwork2JSON(output) {
+                bytes = try Network2JSON.encode(model)
+            } else {
+                bytes = try ModelFile.encode(model, version: formatVersion, allowingLoss: allowLoss)
+            }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        do {
+            try AtomicFile.write(bytes, to: output, overwrite: force)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let target = ModelLoader.isNetwork2JSON(output) ? "network2.py JSON" : "format version \(formatVersion)"
+        let types = model.numberTypes.map(\.rawValue).joined(separator: "+")
+        print("wrote \(output): \(target), \(types), \(bytes.count) bytes")
+        if dtype != nil {
+            print("largest absolute change of any parameter: \(original.largestParameterChange(from: model))")
+        }
+    }
 }
+
+extension NumberType: ExpressibleByArgument {}

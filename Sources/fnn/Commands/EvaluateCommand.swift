@@ -1,6 +1,77 @@
 import ArgumentParser
 import FNNKit
+import Foundation
 
+/// `fnn evaluate`: accuracy of a model on a labelled test set.
 struct EvaluateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "evaluate")
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure a model's accuracy on MNIST-format test data.",
+        discussion: """
+            Prints the accuracy, the number of correct answers, each class's precision and \
+            recall, and the confusion matrix (rows: true class, columns: prediction).
+
+            Example:
+              fnn evaluate model.fnn --data ~/mnist
+            """
+    )
+
+    @Argument(help: "The model (.fnn, or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
+    var model: String
+
+    @Option(help: ArgumentHelp("A folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].", valueName: "dir"), completion: .directory)
+    var data: String?
+
+    @Option(help: ArgumentHelp("An IDX image file (plain or .gz), instead of --data.", valueName: "file"), completion: .file())
+    var images: String?
+
+    @Option(help: ArgumentHelp("An IDX label file (plain or .gz), instead of --data.", valueName: "file"), completion: .file())
+    var labels: String?
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func validate() throws {
+        switch (data, images, labels) {
+        case (.some, nil, nil), (nil, .some, .some): break
+        case (nil, nil, nil): throw ValidationError("Give the test data with --data DIR, or --images FILE and --labels FILE.")
+        case (.some, _, _): throw ValidationError("Use either --data or --images/--labels, not both.")
+        default: throw ValidationError("--images and --labels go together.")
+        }
+    }
+
+    func run() throws {
+        let loaded: Model
+        do {
+            loaded = try ModelLoader.load(model)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let dataset: MNISTDataset
+        do {
+            var imagesPath = images ?? ""
+            var labelsPath = labels ?? ""
+            if let data {
+                (imagesPath, labelsPath) = try MNISTDataset.files(in: data, prefix: "t10k")
+            }
+            dataset = try MNISTDataset.load(images: imagesPath, labels: labelsPath, classCount: max(loaded.outputSize, 1))
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let showProgress = standardErrorIsTerminal && !json
+        let evaluation: Evaluation
+        do {
+            evaluation = try Evaluation.run(loaded, on: dataset) { done in
+                if showProgress { printProgress(done, dataset.count) }
+            }
+        } catch {
+            throw CLIError("\(model): \(error.description)")
+        }
+        if showProgress { writeStandardError("\r\u{1B}[K") }
+        print(json ? evaluation.json(model: model).serialized(indent: 2) : evaluation.text)
+    }
+
+    private func printProgress(_ done: Int, _ total: Int) {
+        writeStandardError("\revaluating \(done)/\(total) images")
+    }
 }

@@ -1,6 +1,43 @@
 import ArgumentParser
 import FNNKit
 
+/// `fnn inspect`: what is in a model file, and is it intact.
 struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show what a model file holds and check every checksum.",
+        discussion: """
+            Prints the format version, the layer table with per-tensor statistics, the \
+            hyperparameters, the metadata, the training history and each checksum with its \
+            verdict. Reads every format version.
+
+            Exit status: 0 when the file is intact; 1 when it is damaged or unreadable (the \
+            message names the damaged chunk and byte offset).
+            """
+    )
+
+    @Argument(help: "The model file (.fnn).", completion: .file(extensions: ["fnn"]))
+    var model: String
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(model, limit: ModelFileLimits.maximumFileSize)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let inspection = ModelInspection.inspect(bytes)
+        if json {
+            print(inspection.json(path: model).serialized(indent: 2))
+        } else {
+            print(inspection.text(path: model))
+        }
+        if let error = inspection.error {
+            printError("\(model) is damaged: \(error.at(path: nil).description)")
+            throw ExitCode.failure
+        }
+    }
 }

@@ -1,0 +1,43 @@
+import ArgumentParser
+import FNNKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An error whose text is the whole message; ArgumentParser prints it as `Error: …` and
+/// exits with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    writeStandardError(text + "\n")
+}
+
+/// Writes text to standard error as it is (for progress lines that rewrite themselves).
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let result = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress.map { $0 + written }, $0.count - written) }
+        if result <= 0 { return }
+        written += result
+    }
+}
+
+/// Whether standard error is a terminal (for progress bars).
+var standardErrorIsTerminal: Bool { isatty(2) != 0 }
+
+extension ModelFileError {
+    /// The error without its path (for messages that already name the file).
+    func at(path: String?) -> ModelFileError {
+        var copy = self
+        copy.path = path
+        return copy
+    }
+}
