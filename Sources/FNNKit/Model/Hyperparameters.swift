@@ -58,7 +58,7 @@ public struct Hyperparameters: Sendable, Equatable {
     }
 
     /// Reads the known keys of a `hyps` chunk, checking their types.
-    init(entries: [String: TypedValue]) throws(KeyValueTypeError) {
+    public init(entries: [String: TypedValue]) throws(KeyValueTypeError) {
         var fields = KeyValueFields(entries)
         self.init(
             learningRate: try fields.double("learning_rate"),

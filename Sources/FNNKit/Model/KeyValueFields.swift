@@ -1,8 +1,10 @@
 /// A known key in a key-value chunk held a value of the wrong type.
-struct KeyValueTypeError: Error, Sendable {
-    var key: String
-    var expected: String
-    var found: String
+public struct KeyValueTypeError: Error, Sendable, CustomStringConvertible {
+    public var key: String
+    public var expected: String
+    public var found: String
+
+    public var description: String { "key \(key) holds \(found); expected \(expected)" }
 }
 
 /// Takes known keys out of a key-value dictionary, checking their types; what is left

@@ -64,7 +64,7 @@ public struct Metadata: Sendable, Equatable {
     }
 
     /// Reads the known keys of a `meta` chunk, checking their types.
-    init(entries: [String: TypedValue]) throws(KeyValueTypeError) {
+    public init(entries: [String: TypedValue]) throws(KeyValueTypeError) {
         var fields = KeyValueFields(entries)
         self.init(
             labels: try fields.strings("labels"),
