@@ -59,11 +59,11 @@ enum ModelFileV1 {
         }
         reader = ByteReader(bytes, start: headerEnd)
         let costCode = reader.readUInt8() ?? 0
-        for index in 1...7 where bytes[headerEnd + index] != 0 {
-            throw ModelFileError(.invalid, "reserved byte is not zero", offset: headerEnd + index)
-        }
         guard let cost = Cost(code: costCode) else {
             throw ModelFileError(.invalid, "unknown cost code \(costCode)", offset: headerEnd)
+        }
+        guard bytes[(headerEnd + 1)...(headerEnd + 7)].allSatisfy({ $0 == 0 }) else {
+            throw ModelFileError(.invalid, "reserved bytes are not zero", offset: headerEnd + 1)
         }
         _ = reader.skip(7)
         let learningRate = reader.readFloat64() ?? 0

@@ -32,8 +32,8 @@ enum ModelFileV2 {
                 .invalid, "byte order \(hex8(bytes[8])) is not supported (only 4C, little-endian, is defined)",
                 offset: 8)
         }
-        for offset in [9, 14, 15, 16, 17, 18, 19] where bytes[offset] != 0 {
-            throw ModelFileError(.invalid, "reserved header byte is not zero", offset: offset)
+        for (start, end) in [(9, 10), (14, 16), (16, 20)] where bytes[start..<end].contains(where: { $0 != 0 }) {
+            throw ModelFileError(.invalid, "reserved header field is not zero", offset: start)
         }
         let formatVersion = Int(reader.peek(UInt16.self, at: 10) ?? 0)
         let minimumReader = Int(reader.peek(UInt16.self, at: 12) ?? 0)
@@ -54,6 +54,9 @@ enum ModelFileV2 {
         return Header(formatVersion: formatVersion, minimumReaderVersion: minimumReader, storedCRC: stored)
     }
 
+    /// The chunk types this version reads.
+    static let knownTypes: Set<String> = ["ARCH", "TENS", "hyps", "meta", "hist", "optm", "FEND"]
+
     /// Reads a whole version 2 file, checking everything in the order the specification
     /// gives and reporting the first failure.
     static func read(_ bytes: [UInt8]) throws(ModelFileError) -> (model: Model, header: Header) {
@@ -67,6 +70,10 @@ enum ModelFileV2 {
                     .truncated, "the file ends without its closing FEND chunk (truncated file)",
                     offset: bytes.count)
             }
+            chunkCount += 1
+            guard chunkCount <= ModelFileLimits.maximumChunks else {
+                throw ModelFileError(.limit, "more than 65536 chunks", offset: offset)
+            }
             let frame = try ChunkFrame.read(bytes, at: offset)
             guard frame.crcMatches else {
                 throw ModelFileError(
@@ -74,9 +81,11 @@ enum ModelFileV2 {
                     "the chunk's CRC-32 does not match (stored \(hex32(frame.storedCRC)), computed \(hex32(frame.computedCRC))): the chunk is damaged",
                     offset: frame.offset, chunk: frame.type)
             }
-            chunkCount += 1
-            guard chunkCount <= ModelFileLimits.maximumChunks else {
-                throw ModelFileError(.limit, "more than 65536 chunks", offset: frame.offset, chunk: frame.type)
+            if frame.isCritical, !knownTypes.contains(frame.type) {
+                throw ModelFileError(
+                    .needsNewerReader,
+                    "this file needs a newer fnn: it has a critical chunk of unknown type \(frame.type)",
+                    offset: frame.offset, chunk: frame.type)
             }
             if chunkCount == 1, frame.type != "ARCH" {
                 throw ModelFileError(
@@ -97,6 +106,8 @@ enum ModelFileV2 {
         var architecture: Architecture?
         var tensors: [TensorKey: Tensor] = [:]
         var optimizer: [TensorKey: Tensor] = [:]
+        /// The offset of each tensor's rows field, for shape errors.
+        var shapeOffsets: [String: [TensorKey: (Int, String)]] = [:]
         var hyperparameters: Hyperparameters?
         var metadata: Metadata?
         var history: [EpochRecord]?
@@ -113,6 +124,7 @@ enum ModelFileV2 {
             case "TENS", "optm":
                 guard let architecture else { throw fail(.structure, "a tensor before ARCH") }
                 let (key, tensor) = try TensorChunk.read(bytes, frame, architecture)
+                shapeOffsets[frame.type, default: [:]][key] = (frame.dataStart + 8, frame.type)
                 if frame.type == "TENS" {
                     guard tensors[key] == nil else {
                         throw fail(.structure, "a second \(key.role.name) tensor for layer \(key.layer + 1)")
@@ -148,11 +160,6 @@ enum ModelFileV2 {
                 guard history == nil else { throw fail(.structure, "a second hist chunk") }
                 history = try HistoryChunk.read(bytes, frame)
             default:
-                guard !frame.isCritical else {
-                    throw fail(
-                        .needsNewerReader,
-                        "this file needs a newer fnn: it has a critical chunk of unknown type \(frame.type)")
-                }
                 unknown.append(RawChunk(type: frame.type, data: Array(bytes[frame.dataStart..<(frame.dataStart + frame.length)])))
             }
         }
@@ -191,6 +198,24 @@ enum ModelFileV2 {
                     for role in [TensorRole.weightVelocity, .biasVelocity]
                     where optimizer[TensorKey(layer: layer, role: role)] == nil {
                         throw missing("the optimiser state lacks the \(role.name) of layer \(layer + 1)")
+                    }
+                }
+            }
+            for (type, roles, stored) in [
+                ("TENS", [TensorRole.weights, .biases], tensors), ("optm", [.weightVelocity, .biasVelocity], optimizer),
+            ] {
+                for layer in 0..<architecture.layers.count {
+                    for role in roles {
+                        let key = TensorKey(layer: layer, role: role)
+                        guard let tensor = stored[key], let (rowsOffset, chunk) = shapeOffsets[type]?[key] else { continue }
+                        let rows = architecture.layers[layer].outputSize
+                        let columns = role.isBias ? 1 : architecture.inputSize(ofLayer: layer)
+                        guard tensor.rows == rows, tensor.columns == columns else {
+                            throw ModelFileError(
+                                .invalid,
+                                "the \(role.name) of layer \(layer + 1) are \(tensor.rows)×\(tensor.columns), but ARCH makes them \(rows)×\(columns)",
+                                offset: tensor.rows == rows ? rowsOffset + 4 : rowsOffset, chunk: chunk)
+                        }
                     }
                 }
             }

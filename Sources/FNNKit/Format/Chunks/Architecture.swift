@@ -27,11 +27,6 @@ struct Architecture: Sendable, Equatable {
         guard ModelFileLimits.layers.contains(layerCount) else {
             throw fail(.limit, "the layer count \(layerCount) is outside 1…64", at: start)
         }
-        guard frame.length == 12 + 8 * layerCount else {
-            throw fail(
-                .invalid, "ARCH holds \(frame.length) bytes; \(layerCount) layers need \(12 + 8 * layerCount)",
-                at: frame.offset)
-        }
         let inputSize = Int(reader.readUInt32() ?? 0)
         guard ModelFileLimits.layerSize.contains(inputSize) else {
             throw fail(.limit, "the input size \(inputSize) is outside 1…65536", at: start + 4)
@@ -40,8 +35,13 @@ struct Architecture: Sendable, Equatable {
         guard let cost = Cost(code: costCode) else {
             throw fail(.invalid, "unknown cost code \(costCode)", at: start + 8)
         }
-        for offset in (start + 9)..<(start + 12) where bytes[offset] != 0 {
-            throw fail(.invalid, "reserved byte is not zero", at: offset)
+        guard bytes[(start + 9)..<(start + 12)].allSatisfy({ $0 == 0 }) else {
+            throw fail(.invalid, "reserved bytes are not zero", at: start + 9)
+        }
+        guard frame.length == 12 + 8 * layerCount else {
+            throw fail(
+                .invalid, "ARCH holds \(frame.length) bytes; \(layerCount) layers need \(12 + 8 * layerCount)",
+                at: frame.offset)
         }
         _ = reader.skip(3)
         var layers: [LayerShape] = []
@@ -58,8 +58,8 @@ struct Architecture: Sendable, Equatable {
             guard activation != .softmax || index == layerCount - 1 else {
                 throw fail(.invalid, "layer \(index + 1) uses softmax, which only the output layer may", at: base + 4)
             }
-            for offset in (base + 5)..<(base + 8) where bytes[offset] != 0 {
-                throw fail(.invalid, "reserved byte is not zero", at: offset)
+            guard bytes[(base + 5)..<(base + 8)].allSatisfy({ $0 == 0 }) else {
+                throw fail(.invalid, "reserved bytes are not zero", at: base + 5)
             }
             _ = reader.skip(3)
             layers.append(LayerShape(outputSize: size, activation: activation))

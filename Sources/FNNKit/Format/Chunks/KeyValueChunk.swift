@@ -11,25 +11,28 @@ enum KeyValueChunk {
         }
         var reader = ByteReader(bytes, start: start, end: end)
         guard let count = reader.readUInt32().map(Int.init) else {
-            throw fail(.invalid, "the chunk is too short for its entry count", at: start)
+            throw fail(.invalid, "the chunk is too short for its entry count", at: frame.offset)
         }
         guard count <= ModelFileLimits.maximumEntries else {
             throw fail(.limit, "\(count) entries exceed the limit of 4096", at: start)
+        }
+        guard count * 4 <= reader.remaining else {
+            throw fail(.invalid, "\(count) entries cannot fit in the chunk's \(reader.remaining) remaining bytes", at: frame.offset)
         }
         var entries: [String: TypedValue] = [:]
         var offsets: [String: Int] = [:]
         var previousKey: [UInt8]?
         for _ in 0..<count {
             let entryStart = reader.offset
-            let short = fail(.invalid, "the entry runs past the end of the chunk", at: entryStart)
+            let short = fail(.invalid, "an entry runs past the end of the chunk", at: frame.offset)
             guard let keyLength = reader.readUInt8().map(Int.init) else { throw short }
-            guard keyLength >= 1 else { throw fail(.invalid, "empty key", at: entryStart) }
+            guard keyLength >= 1 else { throw fail(.limit, "a key is empty (keys are 1–255 bytes)", at: entryStart) }
             guard let keyBytes = reader.readBytes(keyLength).map(Array.init) else { throw short }
             guard keyBytes.allSatisfy(isKeyByte) else {
                 throw fail(.invalid, "key \"\(String(decoding: keyBytes, as: UTF8.self))\" has characters outside a–z, 0–9, _ and .", at: entryStart + 1)
             }
             if let previousKey, !previousKey.lexicographicallyPrecedes(keyBytes) {
-                throw fail(.invalid, "keys are not sorted or repeat a key", at: entryStart)
+                throw fail(.invalid, "key \"\(String(decoding: keyBytes, as: UTF8.self))\" is not sorted after the previous key, or repeats it", at: entryStart + 1)
             }
             previousKey = keyBytes
             let key = String(decoding: keyBytes, as: UTF8.self)
@@ -51,7 +54,7 @@ enum KeyValueChunk {
                 guard let number = reader.readFloat64() else { throw short }
                 value = .float64(number)
             case 5:
-                value = .string(try readString(&reader, fail))
+                value = .string(try readString(&reader, chunkOffset: frame.offset, fail))
             case 6:
                 let countOffset = reader.offset
                 guard let elements = reader.readUInt32().map(Int.init) else { throw short }
@@ -68,33 +71,33 @@ enum KeyValueChunk {
                 }
                 guard elements * 4 <= reader.remaining else { throw short }
                 var strings: [String] = []
-                for _ in 0..<elements { strings.append(try readString(&reader, fail)) }
+                for _ in 0..<elements { strings.append(try readString(&reader, chunkOffset: frame.offset, fail)) }
                 value = .stringArray(strings)
             default:
                 throw fail(.invalid, "key \(key) has unknown value type \(type)", at: valueOffset)
             }
             entries[key] = value
-            offsets[key] = entryStart
+            offsets[key] = valueOffset
         }
         guard reader.remaining == 0 else {
-            throw fail(.invalid, "\(reader.remaining) bytes follow the last entry", at: reader.offset)
+            throw fail(.invalid, "\(reader.remaining) unused bytes follow the last entry", at: frame.offset)
         }
         return (entries, offsets)
     }
 
     private static func readString(
-        _ reader: inout ByteReader,
+        _ reader: inout ByteReader, chunkOffset: Int,
         _ fail: (ModelFileError.Code, String, Int) -> ModelFileError
     ) throws(ModelFileError) -> String {
         let offset = reader.offset
         guard let length = reader.readUInt32().map(Int.init) else {
-            throw fail(.invalid, "the string runs past the end of the chunk", offset)
+            throw fail(.invalid, "a string runs past the end of the chunk", chunkOffset)
         }
         guard length <= ModelFileLimits.maximumStringBytes else {
             throw fail(.limit, "a \(length)-byte string exceeds the limit of 1 MiB", offset)
         }
         guard let bytes = reader.readBytes(length) else {
-            throw fail(.invalid, "the string runs past the end of the chunk", offset)
+            throw fail(.invalid, "a string runs past the end of the chunk", chunkOffset)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw fail(.invalid, "the string is not valid UTF-8", offset + 4)

@@ -59,17 +59,10 @@ enum TensorChunk {
         }
         let rows = Int(reader.readUInt32() ?? 0)
         let columns = Int(reader.readUInt32() ?? 0)
-        let expectedRows = architecture.layers[layer].outputSize
-        let expectedColumns = role.isBias ? 1 : architecture.inputSize(ofLayer: layer)
-        guard rows == expectedRows, columns == expectedColumns else {
-            throw fail(
-                .invalid,
-                "the \(role.name) of layer \(layer + 1) are \(rows)×\(columns), but ARCH makes them \(expectedRows)×\(expectedColumns)",
-                at: start + 8)
-        }
+        // Shapes are compared with ARCH once the whole file has been read.
         let count = rows * columns
         guard count <= ModelFileLimits.maximumTensorElements else {
-            throw fail(.limit, "\(count) elements exceed the limit of 2^28", at: start + 8)
+            throw fail(.limit, "\(rows)×\(columns) = \(count) elements exceed the limit of 2^28", at: start + 8)
         }
         let scale = reader.readFloat32() ?? 0
         if numberType == .int8 {
@@ -89,8 +82,8 @@ enum TensorChunk {
                 .invalid, "the chunk holds \(frame.length) bytes; its header makes it \(expectedLength)",
                 at: frame.offset)
         }
-        for offset in (start + fixedSize)..<(start + fixedSize + padding) where bytes[offset] != 0 {
-            throw fail(.invalid, "padding byte is not zero", at: offset)
+        if bytes[(start + fixedSize)..<(start + fixedSize + padding)].contains(where: { $0 != 0 }) {
+            throw fail(.invalid, "padding bytes are not zero", at: start + fixedSize)
         }
         let elementsStart = start + fixedSize + padding
         guard elementsStart % ModelFileLayout.tensorAlignment == 0 else {

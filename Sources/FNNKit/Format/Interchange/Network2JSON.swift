@@ -11,44 +11,50 @@ public enum Network2JSON {
         public var description: String { (path.map { "\($0): " } ?? "") + message }
     }
 
+    /// The fields network2.py's `save` writes.
+    private struct SavedNetwork: Decodable {
+        var sizes: [Int]
+        var weights: [[[Double]]]
+        var biases: [[[Double]]]
+        var cost: String
+    }
+
     /// Reads a network2.py model.
     public static func decode(_ bytes: [UInt8], path: String? = nil) throws(ImportError) -> Model {
         func fail(_ message: String) -> ImportError { ImportError(path: path, message: message) }
-        let object: Any
+        let saved: SavedNetwork
         do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
+            saved = try JSONDecoder().decode(SavedNetwork.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw fail(describe(error))
         } catch {
-            throw fail("not valid JSON (\(error.localizedDescription))")
+            throw fail("not valid JSON (\(error))")
         }
-        guard let root = object as? [String: Any] else { throw fail("the JSON is not an object") }
-        guard let sizes = (root["sizes"] as? [Any])?.compactMap(integer), sizes.count == (root["sizes"] as? [Any])?.count else {
-            throw fail("\"sizes\" is missing or is not a list of integers")
-        }
+        let sizes = saved.sizes
         guard sizes.count >= 2, sizes.count - 1 <= ModelFileLimits.layers.upperBound else {
             throw fail("\"sizes\" must list 2 to 65 layer sizes, not \(sizes.count)")
         }
         for (index, size) in sizes.enumerated() where !ModelFileLimits.layerSize.contains(size) {
             throw fail("sizes[\(index)] is \(size), outside 1…65536")
         }
-        guard let weights = root["weights"] as? [Any], weights.count == sizes.count - 1 else {
-            throw fail("\"weights\" must be a list of \(sizes.count - 1) matrices")
+        guard saved.weights.count == sizes.count - 1 else {
+            throw fail("\"weights\" must be a list of \(sizes.count - 1) matrices, not \(saved.weights.count)")
         }
-        guard let biases = root["biases"] as? [Any], biases.count == sizes.count - 1 else {
-            throw fail("\"biases\" must be a list of \(sizes.count - 1) column vectors")
+        guard saved.biases.count == sizes.count - 1 else {
+            throw fail("\"biases\" must be a list of \(sizes.count - 1) column vectors, not \(saved.biases.count)")
         }
         let cost: Cost
-        switch root["cost"] as? String {
+        switch saved.cost {
         case "QuadraticCost": cost = .quadratic
         case "CrossEntropyCost": cost = .crossEntropy
-        case let other:
-            throw fail("\"cost\" is \(other.map { "\"\($0)\"" } ?? "missing"); expected \"QuadraticCost\" or \"CrossEntropyCost\"")
+        default: throw fail("\"cost\" is \"\(saved.cost)\"; expected \"QuadraticCost\" or \"CrossEntropyCost\"")
         }
         var layers: [Layer] = []
         for layer in 0..<(sizes.count - 1) {
             let rows = sizes[layer + 1]
             let columns = sizes[layer]
-            let w = try matrix(weights[layer], rows: rows, columns: columns, name: "weights[\(layer)]", fail)
-            let b = try matrix(biases[layer], rows: rows, columns: 1, name: "biases[\(layer)]", fail)
+            let w = try matrix(saved.weights[layer], rows: rows, columns: columns, name: "weights[\(layer)]", fail)
+            let b = try matrix(saved.biases[layer], rows: rows, columns: 1, name: "biases[\(layer)]", fail)
             layers.append(
                 Layer(activation: .sigmoid, weights: .f64(rows: rows, columns: columns, w), biases: .f64(rows: rows, columns: 1, b)))
         }
@@ -57,32 +63,42 @@ public enum Network2JSON {
             metadata: Metadata(description: "imported from network2.py JSON"))
     }
 
-    private static func integer(_ value: Any) -> Int? {
-        if let number = value as? NSNumber, !(value is Bool) {
-            let double = number.doubleValue
-            guard double == double.rounded(), double.magnitude < 1e9 else { return nil }
-            return number.intValue
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            var text = ""
+            for key in context.codingPath {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text.isEmpty ? "the document" : text
         }
-        return nil
+        switch error {
+        case .keyNotFound(let key, _):
+            return "\"\(key.stringValue)\" is missing (network2.py JSON has sizes, weights, biases and cost)"
+        case .typeMismatch(let type, let context):
+            let expected = type == Double.self ? "a finite number" : type == Int.self ? "an integer" : "\(type)"
+            return "\(path(context)) is not \(expected)"
+        case .valueNotFound(_, let context):
+            return "\(path(context)) is null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) is not valid: \(context.debugDescription)"
+        @unknown default:
+            return "not valid network2.py JSON"
+        }
     }
 
     private static func matrix(
-        _ value: Any, rows: Int, columns: Int, name: String, _ fail: (String) -> ImportError
+        _ rowList: [[Double]], rows: Int, columns: Int, name: String, _ fail: (String) -> ImportError
     ) throws(ImportError) -> [Double] {
-        guard let rowList = value as? [Any], rowList.count == rows else {
-            throw fail("\(name) must have \(rows) rows")
-        }
+        guard rowList.count == rows else { throw fail("\(name) must have \(rows) rows, not \(rowList.count)") }
         var values: [Double] = []
         values.reserveCapacity(rows * columns)
         for (rowIndex, row) in rowList.enumerated() {
-            guard let numbers = row as? [Any], numbers.count == columns else {
-                throw fail("\(name)[\(rowIndex)] must have \(columns) numbers")
+            guard row.count == columns else {
+                throw fail("\(name)[\(rowIndex)] must have \(columns) numbers, not \(row.count)")
             }
-            for (columnIndex, number) in numbers.enumerated() {
-                guard let number = number as? NSNumber, !(number is Bool), number.doubleValue.isFinite else {
-                    throw fail("\(name)[\(rowIndex)][\(columnIndex)] is not a finite number")
-                }
-                values.append(number.doubleValue)
+            for (columnIndex, number) in row.enumerated() {
+                guard number.isFinite else { throw fail("\(name)[\(rowIndex)][\(columnIndex)] is not a finite number") }
+                values.append(number)
             }
         }
         return values
