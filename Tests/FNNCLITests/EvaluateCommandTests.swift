@@ -1,0 +1,43 @@
+import FNNTestSupport
+import Foundation
+import Testing
+
+@Suite struct EvaluateCommandTests {
+    @Test(.enabled(if: Fixtures.hasMNIST, "needs MNIST in ../shared/datasets/mnist"))
+    func network2ModelScoresAsNetwork2Does() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let model = folder + "/n2.fnn"
+        #expect(try RunFNN.run(["convert", Fixtures.interchange + "/network2-784-30-10.json", model]).status == 0)
+        let run = try RunFNN.run(["evaluate", model, "--data", Fixtures.mnist])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("accuracy: 94.45% (9445 of 10000 correct)"))
+        #expect(run.standardOutput.contains("confusion matrix"))
+        let json = try RunFNN.run(["evaluate", model, "--data", Fixtures.mnist, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["correct"] as? Int == 9445)
+        #expect((object?["confusion"] as? [[Int]])?.count == 10)
+        #expect((object?["classes"] as? [[String: Any]])?.count == 10)
+    }
+
+    @Test(.enabled(if: Fixtures.hasMNIST, "needs MNIST in ../shared/datasets/mnist"))
+    func explicitFilesAndMismatches() throws {
+        let images = Fixtures.mnist + "/t10k-images-idx3-ubyte.gz"
+        let labels = Fixtures.mnist + "/t10k-labels-idx1-ubyte.gz"
+        let swapped = try RunFNN.run(["evaluate", Fixtures.vectors + "/v2-f32.fnn", "--images", labels, "--labels", images])
+        #expect(swapped.status == 1)
+        #expect(swapped.standardError.contains("wrong magic number"))
+        let small = try RunFNN.run(["evaluate", Fixtures.vectors + "/v2-f32.fnn", "--images", images, "--labels", labels])
+        #expect(small.status == 1)
+        #expect(small.standardError.contains("label"))
+    }
+
+    @Test func dataMustBeGiven() throws {
+        let run = try RunFNN.run(["evaluate", "m.fnn"])
+        #expect(run.status == 64)
+        #expect(run.standardError.contains("--data DIR"))
+        let folder = try Fixtures.temporaryFolder()
+        let empty = try RunFNN.run(["evaluate", Fixtures.vectors + "/v2-f32.fnn", "--data", folder])
+        #expect(empty.status == 1)
+        #expect(empty.standardError.contains("has no t10k-images-idx3-ubyte"))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a run of the `fnn` binary printed and how it exited.
+package struct FNNRun: Sendable {
+    package var status: Int32
+    package var standardOutput: String
+    package var standardError: String
+}
+
+/// Runs the built `fnn` executable, as a user would.
+package enum RunFNN {
+    /// The `fnn` binary next to the test bundle, or `FNN_BINARY`.
+    package static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["FNN_BINARY"] { return path }
+        var candidates: [String] = []
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        candidates.append(executable.appendingPathComponent("fnn").path)
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("fnn").path)
+        for configuration in ["debug", "release"] {
+            candidates.append(Fixtures.root + "/.build/\(configuration)/fnn")
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }()
+
+    /// Runs `fnn` with `arguments` and waits for it.
+    package static func run(
+        _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil
+    ) throws -> FNNRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        // Files rather than pipes: nothing can block on a full pipe.
+        let folder = try Fixtures.temporaryFolder()
+        let outputPath = folder + "/stdout"
+        let errorPath = folder + "/stderr"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try output.close()
+        try error.close()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return FNNRun(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self),
+            standardError: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errorPath)), as: UTF8.self))
+    }
+}
