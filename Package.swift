@@ -10,7 +10,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "fnn",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fnn", targets: ["fnn"]),
         .library(name: "FNNKit", targets: ["FNNKit"]),

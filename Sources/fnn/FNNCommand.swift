@@ -8,6 +8,6 @@ struct FNNCommand: AsyncParsableCommand {
         commandName: "fnn",
         abstract: "Train, inspect, convert and run feed-forward networks that read handwritten digits.",
         version: FNNVersion.description,
-        subcommands: [InspectCommand.self, ConvertCommand.self, EvaluateCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, InspectCommand.self, ConvertCommand.self]
     )
 }

@@ -11,9 +11,21 @@ public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
         /// `outputSize × inputSize`, row-major.
         public var weights: [Scalar]
         public var biases: [Scalar]
+
+        public init(activation: Activation, inputSize: Int, outputSize: Int, weights: [Scalar], biases: [Scalar]) {
+            self.activation = activation
+            self.inputSize = inputSize
+            self.outputSize = outputSize
+            self.weights = weights
+            self.biases = biases
+        }
     }
 
     public var layers: [DenseLayer]
+
+    public init(layers: [DenseLayer]) {
+        self.layers = layers
+    }
 
     /// Decodes a model's parameters into `Scalar`.
     public init(_ model: Model) {
@@ -45,17 +57,35 @@ public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
 
     /// `z = a·Wᵀ + b` for every row `a` of `activations`.
     static func weightedInput(_ layer: DenseLayer, _ activations: Matrix<Scalar>) -> Matrix<Scalar> {
-        let weights = Matrix(rows: layer.outputSize, columns: layer.inputSize, elements: layer.weights)
-        var z = activations.multiplied(by: weights, transposingOther: true)
+        var z = Matrix<Scalar>(rows: activations.rows, columns: layer.outputSize)
+        weightedInput(layer, activations, into: &z)
+        return z
+    }
+
+    /// `z = a·Wᵀ + b` for every row `a` of `activations`, into an existing matrix.
+    ///
+    /// - Complexity: O(rows × inputSize × outputSize), one BLAS product.
+    static func weightedInput(_ layer: DenseLayer, _ activations: Matrix<Scalar>, into z: inout Matrix<Scalar>) {
+        precondition(z.rows == activations.rows && z.columns == layer.outputSize, "output shape")
+        let rows = activations.rows
         z.elements.withUnsafeMutableBufferPointer { values in
             layer.biases.withUnsafeBufferPointer { biases in
+                // Start from the biases, then add the product (β = 1).
                 var start = 0
                 while start < values.count {
-                    for column in 0..<biases.count { values[start + column] += biases[column] }
+                    for column in 0..<biases.count { values[start + column] = biases[column] }
                     start += biases.count
                 }
             }
+            guard rows > 0, let c = values.baseAddress else { return }
+            activations.elements.withUnsafeBufferPointer { a in
+                layer.weights.withUnsafeBufferPointer { w in
+                    guard let a = a.baseAddress, let w = w.baseAddress else { return }
+                    Scalar.gemm(
+                        .none, .transposed, m: rows, n: layer.outputSize, k: layer.inputSize, alpha: 1, a: a,
+                        lda: layer.inputSize, b: w, ldb: layer.inputSize, beta: 1, c: c, ldc: layer.outputSize)
+                }
+            }
         }
-        return z
     }
 }

@@ -1,0 +1,14 @@
+/// Updates a network's parameters from the gradients of one mini-batch.
+public protocol Optimizer<Scalar>: Sendable {
+    associatedtype Scalar: NetworkScalar
+
+    /// Applies one step.
+    ///
+    /// - Parameters:
+    ///   - gradients: `∂C/∂W` and `∂C/∂b` summed over the batch.
+    ///   - batchSize: the number of samples summed (m).
+    ///   - learningRate: η for this step.
+    mutating func step(
+        _ network: inout DenseNetwork<Scalar>, gradients: Backpropagation<Scalar>, batchSize: Int,
+        learningRate: Scalar)
+}
