@@ -64,12 +64,16 @@ public struct MNISTDataset: Sendable {
     public func inputs<Scalar: NetworkScalar>(
         _ range: Range<Int>, contract: InputContract = .mnist, as _: Scalar.Type = Scalar.self
     ) -> Matrix<Scalar> {
-        let table = (0...255).map { Scalar(contract.scaled(UInt8($0))) }
+        let table = contract.table(Scalar.self)
         let size = pixelsPerImage
-        var elements = [Scalar]()
-        elements.reserveCapacity(range.count * size)
-        for pixel in pixels[(range.lowerBound * size)..<(range.upperBound * size)] {
-            elements.append(table[Int(pixel)])
+        var elements = [Scalar](repeating: 0, count: range.count * size)
+        table.withUnsafeBufferPointer { table in
+            pixels.withUnsafeBufferPointer { pixels in
+                elements.withUnsafeMutableBufferPointer { out in
+                    let start = range.lowerBound &* size
+                    for offset in 0..<out.count { out[offset] = table[Int(pixels[start &+ offset])] }
+                }
+            }
         }
         return Matrix(rows: range.count, columns: size, elements: elements)
     }

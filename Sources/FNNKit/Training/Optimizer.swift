@@ -5,10 +5,11 @@ public protocol Optimizer<Scalar>: Sendable {
     /// Applies one step.
     ///
     /// - Parameters:
-    ///   - gradients: `∂C/∂W` and `∂C/∂b` summed over the batch.
+    ///   - gradients: `∂C/∂W` and `∂C/∂b` of the batch, in one or more shards whose
+    ///     gradients add up to the batch's.
     ///   - batchSize: the number of samples summed (m).
     ///   - learningRate: η for this step.
     mutating func step(
-        _ network: inout DenseNetwork<Scalar>, gradients: Backpropagation<Scalar>, batchSize: Int,
+        _ network: inout TrainingNetwork<Scalar>, gradients: [Backpropagation<Scalar>], batchSize: Int,
         learningRate: Scalar)
 }

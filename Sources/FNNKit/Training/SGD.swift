@@ -9,56 +9,88 @@ public struct SGD<Scalar: NetworkScalar>: Optimizer {
     public var weightDecay: Scalar
     /// n, the training set size that scales λ.
     public var trainingSetSize: Int
-    /// Velocities per layer (empty when momentum is 0).
+    /// Velocities per layer, laid out like the layer's parameters.
     public var weightVelocities: [[Scalar]]
     public var biasVelocities: [[Scalar]]
 
-    public init(network: DenseNetwork<Scalar>, momentum: Scalar, weightDecay: Scalar, trainingSetSize: Int) {
+    public init(network: TrainingNetwork<Scalar>, momentum: Scalar, weightDecay: Scalar, trainingSetSize: Int) {
         self.momentum = momentum
         self.weightDecay = weightDecay
         self.trainingSetSize = trainingSetSize
-        weightVelocities = network.layers.map { [Scalar](repeating: 0, count: $0.weights.count) }
-        biasVelocities = network.layers.map { [Scalar](repeating: 0, count: $0.biases.count) }
+        weightVelocities = network.layers.map { [Scalar](repeating: 0, count: momentum > 0 ? $0.weights.count : 0) }
+        biasVelocities = network.layers.map { [Scalar](repeating: 0, count: momentum > 0 ? $0.biases.count : 0) }
     }
 
     public mutating func step(
-        _ network: inout DenseNetwork<Scalar>, gradients: Backpropagation<Scalar>, batchSize: Int,
+        _ network: inout TrainingNetwork<Scalar>, gradients: [Backpropagation<Scalar>], batchSize: Int,
         learningRate: Scalar
     ) {
         let gradientScale = learningRate / Scalar(batchSize)
         let decay = learningRate * weightDecay / Scalar(trainingSetSize)
-        let mu = momentum
         for index in network.layers.indices {
-            network.layers[index].weights.withUnsafeMutableBufferPointer { w in
-                gradients.weightGradients[index].withUnsafeBufferPointer { g in
-                    weightVelocities[index].withUnsafeMutableBufferPointer { v in
-                        if mu == 0 {
-                            let keep = 1 - decay
-                            for i in w.indices { w[i] = keep * w[i] - gradientScale * g[i] }
+            let outputs = network.layers[index].outputSize
+            stepWeights(
+                &network.layers[index].weights, &weightVelocities[index], index: index, gradients: gradients,
+                width: outputs, gradientScale: gradientScale, decay: decay)
+            stepBiases(&network.layers[index].biases, &biasVelocities[index], index: index, gradients: gradients, gradientScale)
+        }
+    }
+
+    /// Updates `Wᵀ`: every weight decays (and its velocity moves), then the rows each
+    /// shard has a gradient for take it (the input layer's gradients are compact, naming
+    /// their rows in `activeInputs`).
+    private func stepWeights(
+        _ weights: inout [Scalar], _ velocities: inout [Scalar], index: Int, gradients: [Backpropagation<Scalar>],
+        width: Int, gradientScale: Scalar, decay: Scalar
+    ) {
+        let mu = momentum
+        let keep = 1 - decay
+        weights.withUnsafeMutableBufferPointer { w in
+            velocities.withUnsafeMutableBufferPointer { v in
+                let count = w.count
+                if mu == 0 {
+                    if decay != 0 { for i in 0..<count { w[i] *= keep } }
+                } else {
+                    for i in 0..<count { v[i] = mu * v[i] - decay * w[i] }
+                }
+                // Plain SGD moves the weights, momentum the velocities.
+                let target = mu == 0 ? w : v
+                for shard in gradients {
+                    shard.weightGradients[index].withUnsafeBufferPointer { g in
+                        func apply(row: Int, gradientRow: Int) {
+                            let into = row &* width
+                            let from = gradientRow &* width
+                            for column in 0..<width { target[into &+ column] -= gradientScale * g[from &+ column] }
+                        }
+                        if index == 0 {
+                            for (position, row) in shard.activeInputs.enumerated() { apply(row: row, gradientRow: position) }
                         } else {
-                            for i in w.indices {
-                                let velocity = mu * v[i] - gradientScale * g[i] - decay * w[i]
-                                v[i] = velocity
-                                w[i] += velocity
-                            }
+                            for row in 0..<(count / max(width, 1)) { apply(row: row, gradientRow: row) }
                         }
                     }
+                }
+                if mu != 0 {
+                    for i in 0..<count { w[i] += v[i] }
                 }
             }
-            network.layers[index].biases.withUnsafeMutableBufferPointer { b in
-                gradients.biasGradients[index].withUnsafeBufferPointer { g in
-                    biasVelocities[index].withUnsafeMutableBufferPointer { v in
-                        if mu == 0 {
-                            for i in b.indices { b[i] -= gradientScale * g[i] }
-                        } else {
-                            for i in b.indices {
-                                let velocity = mu * v[i] - gradientScale * g[i]
-                                v[i] = velocity
-                                b[i] += velocity
-                            }
-                        }
+        }
+    }
+
+    private func stepBiases(
+        _ biases: inout [Scalar], _ velocities: inout [Scalar], index: Int, gradients: [Backpropagation<Scalar>],
+        _ gradientScale: Scalar
+    ) {
+        let mu = momentum
+        biases.withUnsafeMutableBufferPointer { b in
+            velocities.withUnsafeMutableBufferPointer { v in
+                if mu != 0 { for i in 0..<b.count { v[i] *= mu } }
+                let target = mu == 0 ? b : v
+                for shard in gradients {
+                    shard.biasGradients[index].withUnsafeBufferPointer { g in
+                        for i in 0..<b.count { target[i] -= gradientScale * g[i] }
                     }
                 }
+                if mu != 0 { for i in 0..<b.count { b[i] += v[i] } }
             }
         }
     }

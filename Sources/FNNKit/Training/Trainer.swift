@@ -34,35 +34,39 @@ public struct Trainer: Sendable {
         afterEpoch: (Model) throws -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) rethrows -> Result {
         let configuration = configuration
-        BLAS.setThreadCount(configuration.threads)
-        var network: DenseNetwork<Float>
+        var network: TrainingNetwork<Float>
         var history: [EpochRecord] = []
         var optimizer: SGD<Float>
         if let resuming {
-            network = DenseNetwork<Float>(resuming)
+            network = TrainingNetwork(DenseNetwork<Float>(resuming))
             history = resuming.history
             optimizer = SGD(
                 network: network, momentum: Float(configuration.momentum), weightDecay: Float(configuration.weightDecay),
                 trainingSetSize: data.trainingCount)
-            if let state = resuming.optimizerState {
-                optimizer.weightVelocities = state.map { $0.weightVelocity.floats() }
+            if let state = resuming.optimizerState, configuration.momentum > 0 {
+                optimizer.weightVelocities = state.map {
+                    TrainingNetwork.transpose($0.weightVelocity.floats(), rows: $0.weightVelocity.rows, columns: $0.weightVelocity.columns)
+                }
                 optimizer.biasVelocities = state.map { $0.biasVelocity.floats() }
             }
         } else {
             var random = SplitMix64(seed: configuration.seed)
-            network = configuration.initialization.network(
-                sizes: configuration.layerSizes, hidden: configuration.hiddenActivation,
-                output: configuration.outputActivation, random: &random)
+            network = TrainingNetwork(
+                configuration.initialization.network(
+                    sizes: configuration.layerSizes, hidden: configuration.hiddenActivation,
+                    output: configuration.outputActivation, random: &random))
             optimizer = SGD(
                 network: network, momentum: Float(configuration.momentum), weightDecay: Float(configuration.weightDecay),
                 trainingSetSize: data.trainingCount)
         }
 
         let batchSize = configuration.batchSize
-        var full = Backpropagation(network: network, batchSize: batchSize)
-        let remainder = data.trainingCount % batchSize
-        var partial = remainder > 0 ? Backpropagation(network: network, batchSize: remainder) : nil
-        var best: (accuracy: Double, epoch: Int, network: DenseNetwork<Float>)?
+        var runner = BatchRunner(
+            network: network, batchSize: batchSize, remainder: data.trainingCount % batchSize,
+            threads: configuration.threads, contract: data.contract)
+        let parameterCount = network.layers.reduce(0) { $0 + $1.weights.count + $1.biases.count }
+        BLAS.setThreadCount(runner.blasThreads(configuration.threads, parameters: parameterCount))
+        var best: (accuracy: Double, epoch: Int, network: TrainingNetwork<Float>)?
         var sinceBest = 0
         var interrupted = false
         var stoppedEarly = false
@@ -84,20 +88,10 @@ public struct Trainer: Sendable {
             var batchNumber = 0
             for start in stride(from: 0, to: data.trainingCount, by: batchSize) {
                 let indices = order[start..<min(start + batchSize, data.trainingCount)]
-                let labels = indices.map { Int(data.dataset.labels[$0]) }
-                let outcome: (cost: Double, correct: Int)
-                if indices.count == batchSize {
-                    full.withInput { data.fill(&$0, with: indices, shift: configuration.augmentShift, random: &augment) }
-                    outcome = full.run(network, labels: labels, cost: configuration.cost)
-                    optimizer.step(&network, gradients: full, batchSize: indices.count, learningRate: Float(rate))
-                } else if var last = partial {
-                    last.withInput { data.fill(&$0, with: indices, shift: configuration.augmentShift, random: &augment) }
-                    outcome = last.run(network, labels: labels, cost: configuration.cost)
-                    optimizer.step(&network, gradients: last, batchSize: indices.count, learningRate: Float(rate))
-                    partial = last
-                } else {
-                    continue
-                }
+                let outcome = runner.step(
+                    &network, optimizer: &optimizer, data: data, indices: indices, cost: configuration.cost,
+                    shift: configuration.augmentShift, random: augment, learningRate: Float(rate))
+                _ = augment.next()
                 totalCost += outcome.cost
                 correct += outcome.correct
                 done += indices.count
@@ -112,7 +106,7 @@ public struct Trainer: Sendable {
             }
             let elapsed = clock.now - started
             let validation = data.validationRange.isEmpty
-                ? Double.nan : Self.accuracy(network, data.dataset, data.validationRange, data.contract)
+                ? Double.nan : Self.accuracy(network.network, data.dataset, data.validationRange, data.contract)
             let record = EpochRecord(
                 epoch: epoch + 1, trainingCost: totalCost / Double(max(done, 1)),
                 trainingAccuracy: Double(correct) / Double(max(done, 1)), validationAccuracy: validation,
@@ -165,8 +159,9 @@ public struct Trainer: Sendable {
 
     /// The model file contents for the network as it stands.
     func model(
-        _ network: DenseNetwork<Float>, _ optimizer: SGD<Float>, _ history: [EpochRecord], _ data: TrainingData
+        _ training: TrainingNetwork<Float>, _ optimizer: SGD<Float>, _ history: [EpochRecord], _ data: TrainingData
     ) -> Model {
+        let network = training.network
         let layers = network.layers.map { layer in
             Layer(
                 activation: layer.activation, weights: .f32(rows: layer.outputSize, columns: layer.inputSize, layer.weights),
@@ -176,7 +171,9 @@ public struct Trainer: Sendable {
             configuration.momentum > 0
             ? zip(network.layers, zip(optimizer.weightVelocities, optimizer.biasVelocities)).map { layer, velocities in
                 OptimizerLayerState(
-                    weightVelocity: .f32(rows: layer.outputSize, columns: layer.inputSize, velocities.0),
+                    weightVelocity: .f32(
+                        rows: layer.outputSize, columns: layer.inputSize,
+                        TrainingNetwork.transpose(velocities.0, rows: layer.inputSize, columns: layer.outputSize)),
                     biasVelocity: .f32(rows: layer.outputSize, columns: 1, velocities.1))
             }
             : nil

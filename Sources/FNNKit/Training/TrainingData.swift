@@ -21,41 +21,96 @@ public struct TrainingData: Sendable {
 
     public var validationRange: Range<Int> { trainingCount..<dataset.count }
 
+    /// Sets the images `indices` as a backpropagation's input batch, each shifted by up to
+    /// `shift` pixels in x and y (zero filling) when `shift` is positive.
+    ///
+    /// - Parameter scratch: room for the shifted images (`indices.count × pixelsPerImage`).
+    func load(
+        _ indices: ArraySlice<Int>, into backpropagation: inout Backpropagation<Float>, shift: Int,
+        random: inout SplitMix64, table: [Float], scratch: inout [UInt8]
+    ) {
+        let size = dataset.pixelsPerImage
+        table.withUnsafeBufferPointer { table in
+            if shift == 0 {
+                dataset.pixels.withUnsafeBufferPointer { pixels in
+                    backpropagation.setInput(images: pixels, offsets: indices.lazy.map { $0 &* size }, table: table)
+                }
+                return
+            }
+            let rows = dataset.rows
+            let columns = dataset.columns
+            dataset.pixels.withUnsafeBufferPointer { pixels in
+                scratch.withUnsafeMutableBufferPointer { out in
+                    for (row, index) in indices.enumerated() {
+                        let source = index &* size
+                        let target = row &* size
+                        let span = UInt64(2 * shift + 1)
+                        let dx = Int(random.next() % span) - shift
+                        let dy = Int(random.next() % span) - shift
+                        for y in 0..<rows {
+                            let sourceY = y &- dy
+                            let line = target &+ y &* columns
+                            for x in 0..<columns {
+                                let sourceX = x &- dx
+                                out[line &+ x] = sourceY >= 0 && sourceY < rows && sourceX >= 0 && sourceX < columns
+                                    ? pixels[source &+ sourceY &* columns &+ sourceX] : 0
+                            }
+                        }
+                    }
+                }
+            }
+            scratch.withUnsafeBufferPointer { images in
+                backpropagation.setInput(images: images, offsets: (0..<indices.count).lazy.map { $0 &* size }, table: table)
+            }
+        }
+    }
+
     /// Writes the images `indices` into the rows of `batch`, each shifted by up to
     /// `shift` pixels in x and y (zero filling) when `random` is given.
     public func fill<Scalar: NetworkScalar>(
         _ batch: inout Matrix<Scalar>, with indices: ArraySlice<Int>, shift: Int, random: inout SplitMix64
     ) {
-        let table = (0...255).map { Scalar(contract.scaled(UInt8($0))) }
+        let table = contract.table(Scalar.self)
         let rows = dataset.rows
         let columns = dataset.columns
-        let size = rows * columns
-        let zero = table[0]
+        let size = rows &* columns
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            batch.elements.withUnsafeMutableBufferPointer { out in
-                for (row, index) in indices.enumerated() {
-                    let source = index * size
-                    let target = row * size
-                    if shift == 0 {
-                        for offset in 0..<size { out[target + offset] = table[Int(pixels[source + offset])] }
-                        continue
-                    }
-                    let span = UInt64(2 * shift + 1)
-                    let dx = Int(random.next() % span) - shift
-                    let dy = Int(random.next() % span) - shift
-                    for y in 0..<rows {
-                        let sourceY = y - dy
-                        for x in 0..<columns {
-                            let sourceX = x - dx
-                            if sourceY >= 0, sourceY < rows, sourceX >= 0, sourceX < columns {
-                                out[target + y * columns + x] = table[Int(pixels[source + sourceY * columns + sourceX])]
-                            } else {
-                                out[target + y * columns + x] = zero
+            table.withUnsafeBufferPointer { table in
+                batch.elements.withUnsafeMutableBufferPointer { out in
+                    let zero = table[0]
+                    for (row, index) in indices.enumerated() {
+                        let source = index &* size
+                        let target = row &* size
+                        if shift == 0 {
+                            for offset in 0..<size { out[target &+ offset] = table[Int(pixels[source &+ offset])] }
+                            continue
+                        }
+                        let span = UInt64(2 * shift + 1)
+                        let dx = Int(random.next() % span) - shift
+                        let dy = Int(random.next() % span) - shift
+                        for y in 0..<rows {
+                            let sourceY = y &- dy
+                            let line = target &+ y &* columns
+                            guard sourceY >= 0, sourceY < rows else {
+                                for x in 0..<columns { out[line &+ x] = zero }
+                                continue
+                            }
+                            for x in 0..<columns {
+                                let sourceX = x &- dx
+                                out[line &+ x] = sourceX >= 0 && sourceX < columns
+                                    ? table[Int(pixels[source &+ sourceY &* columns &+ sourceX])] : zero
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+extension InputContract {
+    /// The network input for each pixel intensity 0…255.
+    public func table<Scalar: NetworkScalar>(_: Scalar.Type) -> [Scalar] {
+        (0...255).map { Scalar(scaled(UInt8($0))) }
     }
 }
