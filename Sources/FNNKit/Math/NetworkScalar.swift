@@ -19,6 +19,9 @@ public protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSigni
 
     /// The values of a stored tensor in this type.
     static func values(of tensor: Tensor) -> [Self]
+
+    /// A tensor that stores values of this type exactly.
+    static func tensor(rows: Int, columns: Int, _ values: [Self]) -> Tensor
 }
 
 extension Float: NetworkScalar {
@@ -37,6 +40,10 @@ extension Float: NetworkScalar {
     }
 
     public static func values(of tensor: Tensor) -> [Float] { tensor.floats() }
+
+    public static func tensor(rows: Int, columns: Int, _ values: [Float]) -> Tensor {
+        .f32(rows: rows, columns: columns, values)
+    }
 }
 
 extension Double: NetworkScalar {
@@ -55,4 +62,8 @@ extension Double: NetworkScalar {
     }
 
     public static func values(of tensor: Tensor) -> [Double] { tensor.doubles() }
+
+    public static func tensor(rows: Int, columns: Int, _ values: [Double]) -> Tensor {
+        .f64(rows: rows, columns: columns, values)
+    }
 }

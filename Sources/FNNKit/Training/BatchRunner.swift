@@ -4,21 +4,21 @@ import Dispatch
 /// threads (each with single-threaded BLAS) when the batch is large enough to gain from
 /// it. Shard `i` always takes the same rows of the batch, so a thread count gives the
 /// same result every time.
-struct BatchRunner: Sendable {
+struct BatchRunner<Scalar: NetworkScalar>: Sendable {
     /// Shards for a full batch, and for the shorter last batch of an epoch.
-    private var full: [Backpropagation<Float>]
-    private var last: [Backpropagation<Float>]
+    private var full: [Backpropagation<Scalar>]
+    private var last: [Backpropagation<Scalar>]
     let batchSize: Int
     /// The network input for each pixel intensity.
-    let table: [Float]
+    let table: [Scalar]
 
     /// Below this many samples per shard, splitting costs more than it saves.
-    static let minimumShardSize = 32
+    static var minimumShardSize: Int { 32 }
 
-    init(network: TrainingNetwork<Float>, batchSize: Int, remainder: Int, threads: Int, contract: InputContract) {
+    init(network: TrainingNetwork<Scalar>, batchSize: Int, remainder: Int, threads: Int, contract: InputContract) {
         self.batchSize = batchSize
-        table = contract.table(Float.self)
-        func shards(_ size: Int) -> [Backpropagation<Float>] {
+        table = contract.table(Scalar.self)
+        func shards(_ size: Int) -> [Backpropagation<Scalar>] {
             guard size > 0 else { return [] }
             let count = max(1, min(threads, size / Self.minimumShardSize))
             return (0..<count).map { shard in
@@ -44,12 +44,12 @@ struct BatchRunner: Sendable {
     ///
     /// - Returns: the summed cost and the number of correct predictions.
     mutating func step(
-        _ network: inout TrainingNetwork<Float>, optimizer: inout SGD<Float>, data: TrainingData,
-        indices: ArraySlice<Int>, cost: Cost, shift: Int, random: SplitMix64, learningRate: Float
+        _ network: inout TrainingNetwork<Scalar>, optimizer: inout SGD<Scalar>, data: TrainingData,
+        indices: ArraySlice<Int>, cost: Cost, shift: Int, random: SplitMix64, learningRate: Scalar
     ) -> (cost: Double, correct: Int) {
         // Take the buffers out (rather than copy them) so writing to them copies nothing.
         let isFull = indices.count == batchSize
-        var shards: [Backpropagation<Float>] = []
+        var shards: [Backpropagation<Scalar>] = []
         if isFull { swap(&shards, &full) } else { swap(&shards, &last) }
         defer { if isFull { swap(&shards, &full) } else { swap(&shards, &last) } }
         let starts = shards.reduce(into: [indices.startIndex]) { $0.append(($0.last ?? 0) + $1.batchSize) }
@@ -57,7 +57,7 @@ struct BatchRunner: Sendable {
         let table = self.table
         var results = [(cost: Double, correct: Int)](repeating: (0, 0), count: shards.count)
         let current = network
-        let work: @Sendable (Int, inout Backpropagation<Float>) -> (Double, Int) = { shard, backpropagation in
+        let work: @Sendable (Int, inout Backpropagation<Scalar>) -> (Double, Int) = { shard, backpropagation in
             let rows = indices[starts[shard]..<starts[shard + 1]]
             var generator = SplitMix64(seed: random.seed(for: shard))
             var scratch = shift > 0 ? [UInt8](repeating: 0, count: rows.count * data.dataset.pixelsPerImage) : []

@@ -33,21 +33,33 @@ public struct Trainer: Sendable {
         data: TrainingData, resuming: Model? = nil, onEvent: (TrainingEvent) -> Void = { _ in },
         afterEpoch: (Model) throws -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) rethrows -> Result {
+        switch configuration.precision {
+        case .f32:
+            try train(Float.self, data, resuming, onEvent, afterEpoch, shouldStop)
+        case .f64:
+            try train(Double.self, data, resuming, onEvent, afterEpoch, shouldStop)
+        }
+    }
+
+    private func train<Scalar: NetworkScalar>(
+        _: Scalar.Type, _ data: TrainingData, _ resuming: Model?, _ onEvent: (TrainingEvent) -> Void,
+        _ afterEpoch: (Model) throws -> Void, _ shouldStop: () -> Bool
+    ) rethrows -> Result {
         let configuration = configuration
-        var network: TrainingNetwork<Float>
+        var network: TrainingNetwork<Scalar>
         var history: [EpochRecord] = []
-        var optimizer: SGD<Float>
+        var optimizer: SGD<Scalar>
         if let resuming {
-            network = TrainingNetwork(DenseNetwork<Float>(resuming))
+            network = TrainingNetwork(DenseNetwork<Scalar>(resuming))
             history = resuming.history
             optimizer = SGD(
-                network: network, momentum: Float(configuration.momentum), weightDecay: Float(configuration.weightDecay),
+                network: network, momentum: Scalar(configuration.momentum), weightDecay: Scalar(configuration.weightDecay),
                 trainingSetSize: data.trainingCount)
             if let state = resuming.optimizerState, configuration.momentum > 0 {
                 optimizer.weightVelocities = state.map {
-                    TrainingNetwork.transpose($0.weightVelocity.floats(), rows: $0.weightVelocity.rows, columns: $0.weightVelocity.columns)
+                    TrainingNetwork.transpose(Scalar.values(of: $0.weightVelocity), rows: $0.weightVelocity.rows, columns: $0.weightVelocity.columns)
                 }
-                optimizer.biasVelocities = state.map { $0.biasVelocity.floats() }
+                optimizer.biasVelocities = state.map { Scalar.values(of: $0.biasVelocity) }
             }
         } else {
             var random = SplitMix64(seed: configuration.seed)
@@ -56,17 +68,17 @@ public struct Trainer: Sendable {
                     sizes: configuration.layerSizes, hidden: configuration.hiddenActivation,
                     output: configuration.outputActivation, random: &random))
             optimizer = SGD(
-                network: network, momentum: Float(configuration.momentum), weightDecay: Float(configuration.weightDecay),
+                network: network, momentum: Scalar(configuration.momentum), weightDecay: Scalar(configuration.weightDecay),
                 trainingSetSize: data.trainingCount)
         }
 
         let batchSize = configuration.batchSize
-        var runner = BatchRunner(
+        var runner = BatchRunner<Scalar>(
             network: network, batchSize: batchSize, remainder: data.trainingCount % batchSize,
             threads: configuration.threads, contract: data.contract)
         let parameterCount = network.layers.reduce(0) { $0 + $1.weights.count + $1.biases.count }
         BLAS.setThreadCount(runner.blasThreads(configuration.threads, parameters: parameterCount))
-        var best: (accuracy: Double, epoch: Int, network: TrainingNetwork<Float>)?
+        var best: (accuracy: Double, epoch: Int, network: TrainingNetwork<Scalar>)?
         var sinceBest = 0
         var interrupted = false
         var stoppedEarly = false
@@ -90,7 +102,7 @@ public struct Trainer: Sendable {
                 let indices = order[start..<min(start + batchSize, data.trainingCount)]
                 let outcome = runner.step(
                     &network, optimizer: &optimizer, data: data, indices: indices, cost: configuration.cost,
-                    shift: configuration.augmentShift, random: augment, learningRate: Float(rate))
+                    shift: configuration.augmentShift, random: augment, learningRate: Scalar(rate))
                 _ = augment.next()
                 totalCost += outcome.cost
                 correct += outcome.correct
@@ -141,14 +153,14 @@ public struct Trainer: Sendable {
     }
 
     /// The fraction of `range` that `network` classifies correctly.
-    public static func accuracy(
-        _ network: DenseNetwork<Float>, _ dataset: MNISTDataset, _ range: Range<Int>, _ contract: InputContract
+    public static func accuracy<Scalar: NetworkScalar>(
+        _ network: DenseNetwork<Scalar>, _ dataset: MNISTDataset, _ range: Range<Int>, _ contract: InputContract
     ) -> Double {
         var correct = 0
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(start + 1000, range.upperBound)
-            let predictions = network.forward(dataset.inputs(start..<end, contract: contract, as: Float.self)).argmaxPerRow()
+            let predictions = network.forward(dataset.inputs(start..<end, contract: contract, as: Scalar.self)).argmaxPerRow()
             for (offset, prediction) in predictions.enumerated() where prediction == Int(dataset.labels[start + offset]) {
                 correct += 1
             }
@@ -158,23 +170,23 @@ public struct Trainer: Sendable {
     }
 
     /// The model file contents for the network as it stands.
-    func model(
-        _ training: TrainingNetwork<Float>, _ optimizer: SGD<Float>, _ history: [EpochRecord], _ data: TrainingData
+    func model<Scalar: NetworkScalar>(
+        _ training: TrainingNetwork<Scalar>, _ optimizer: SGD<Scalar>, _ history: [EpochRecord], _ data: TrainingData
     ) -> Model {
         let network = training.network
         let layers = network.layers.map { layer in
             Layer(
-                activation: layer.activation, weights: .f32(rows: layer.outputSize, columns: layer.inputSize, layer.weights),
-                biases: .f32(rows: layer.outputSize, columns: 1, layer.biases))
+                activation: layer.activation, weights: Scalar.tensor(rows: layer.outputSize, columns: layer.inputSize, layer.weights),
+                biases: Scalar.tensor(rows: layer.outputSize, columns: 1, layer.biases))
         }
         let optimizerState: [OptimizerLayerState]? =
             configuration.momentum > 0
             ? zip(network.layers, zip(optimizer.weightVelocities, optimizer.biasVelocities)).map { layer, velocities in
                 OptimizerLayerState(
-                    weightVelocity: .f32(
+                    weightVelocity: Scalar.tensor(
                         rows: layer.outputSize, columns: layer.inputSize,
                         TrainingNetwork.transpose(velocities.0, rows: layer.inputSize, columns: layer.outputSize)),
-                    biasVelocity: .f32(rows: layer.outputSize, columns: 1, velocities.1))
+                    biasVelocity: Scalar.tensor(rows: layer.outputSize, columns: 1, velocities.1))
             }
             : nil
         let contract = data.contract

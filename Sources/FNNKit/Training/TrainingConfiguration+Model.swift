@@ -29,7 +29,8 @@ extension TrainingConfiguration {
             schedule: hyperparameters.learningRateSchedule ?? .constant, stepEpochs: extraInt("lr_step_epochs") ?? 10,
             stepFactor: stepFactor, earlyStopPatience: hyperparameters.earlyStopPatience ?? 0,
             seed: hyperparameters.seed ?? 1, threads: hyperparameters.threads ?? 1,
-            validationSize: hyperparameters.validationSize ?? 10_000, augmentShift: extraInt("augment_shift") ?? 0)
+            validationSize: hyperparameters.validationSize ?? 10_000, augmentShift: extraInt("augment_shift") ?? 0,
+            precision: model.numberTypes == [.f64] ? .f64 : .f32)
     }
 }
 

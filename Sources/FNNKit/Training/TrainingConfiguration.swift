@@ -4,6 +4,12 @@ import Glibc
 import Darwin
 #endif
 
+/// The number type a network trains in: binary32 (fast) or binary64.
+public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
+    case f32
+    case f64
+}
+
 /// Everything that decides how a network is trained.
 public struct TrainingConfiguration: Sendable, Equatable {
     /// Layer sizes from input to output, e.g. `[784, 100, 10]`.
@@ -34,13 +40,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var validationSize: Int
     /// Shift each training image by up to this many pixels in x and y, at random.
     public var augmentShift: Int
+    /// The number type training computes and stores in.
+    public var precision: TrainingPrecision
 
     public init(
         layerSizes: [Int], hiddenActivation: Activation, outputActivation: Activation, cost: Cost,
         epochs: Int, batchSize: Int, learningRate: Double, weightDecay: Double = 0, momentum: Double = 0,
         initialization: Initialization, schedule: LearningRateSchedule = .constant, stepEpochs: Int = 10,
         stepFactor: Double = 0.1, earlyStopPatience: Int = 0, seed: UInt64 = 1, threads: Int = 1,
-        validationSize: Int = 10_000, augmentShift: Int = 0
+        validationSize: Int = 10_000, augmentShift: Int = 0, precision: TrainingPrecision = .f32
     ) {
         self.layerSizes = layerSizes
         self.hiddenActivation = hiddenActivation
@@ -60,6 +68,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.threads = threads
         self.validationSize = validationSize
         self.augmentShift = augmentShift
+        self.precision = precision
     }
 
     /// The lecture's setup (Nielsen, chapter 1): [784, 30, 10] sigmoid, quadratic cost,

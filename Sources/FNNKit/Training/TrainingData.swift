@@ -25,9 +25,9 @@ public struct TrainingData: Sendable {
     /// `shift` pixels in x and y (zero filling) when `shift` is positive.
     ///
     /// - Parameter scratch: room for the shifted images (`indices.count × pixelsPerImage`).
-    func load(
-        _ indices: ArraySlice<Int>, into backpropagation: inout Backpropagation<Float>, shift: Int,
-        random: inout SplitMix64, table: [Float], scratch: inout [UInt8]
+    func load<Scalar: NetworkScalar>(
+        _ indices: ArraySlice<Int>, into backpropagation: inout Backpropagation<Scalar>, shift: Int,
+        random: inout SplitMix64, table: [Scalar], scratch: inout [UInt8]
     ) {
         let size = dataset.pixelsPerImage
         table.withUnsafeBufferPointer { table in

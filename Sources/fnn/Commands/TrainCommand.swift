@@ -101,6 +101,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("augment-shift"), help: ArgumentHelp("Shift training images by up to this many pixels at random (0 is off).", valueName: "pixels"))
     var augmentShift: Int?
 
+    @Option(help: ArgumentHelp("Number type to train in: f32 (fast) or f64.", valueName: "type"))
+    var precision: TrainingPrecision?
+
     @Option(help: ArgumentHelp("Write one CSV row per epoch to this file.", valueName: "file"), completion: .file(extensions: ["csv"]))
     var metrics: String?
 
@@ -206,6 +209,7 @@ struct TrainCommand: ParsableCommand {
         if let threads { configuration.threads = threads }
         if let validation { configuration.validationSize = validation }
         if let augmentShift { configuration.augmentShift = augmentShift }
+        if let precision { configuration.precision = precision }
     }
 
     private func loadData() throws -> (MNISTDataset, MNISTDataset) {
@@ -272,3 +276,4 @@ extension Activation: ExpressibleByArgument {}
 extension Cost: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension TrainingPrecision: ExpressibleByArgument {}
