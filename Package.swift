@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FNNCLITests",
-            dependencies: ["FNNTestSupport"],
+            dependencies: ["FNNKit", "FNNTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -10,4 +10,19 @@ struct FNNCommand: AsyncParsableCommand {
         version: FNNVersion.description,
         subcommands: [TrainCommand.self, EvaluateCommand.self, InspectCommand.self, ConvertCommand.self]
     )
+
+    static func main() async {
+        // Before any work: OpenBLAS may have picked a slow kernel for this processor.
+        BLASCoreSelection.restartWithBestCoreIfNeeded(arguments: CommandLine.arguments)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import FNNKit
 import FNNTestSupport
 import Testing
 
@@ -26,5 +27,29 @@ import Testing
         #expect(run.status == 0)
         #expect(run.standardOutput.hasPrefix("0.1.0\n"))
         #expect(run.standardOutput.contains("core: "))
+    }
+}
+
+/// fnn restarts itself with a faster OpenBLAS kernel when OpenBLAS picked a generic one,
+/// and leaves a user's own OPENBLAS_CORETYPE alone.
+@Suite struct BLASCoreRestartTests {
+    static let flags = BLASCoreSelection.cpuFlags()
+
+    @Test(.enabled(if: BLASCoreSelection.correction(chosen: "Prescott", cpuFlags: flags, userSetting: nil) != nil,
+                   "this processor has nothing faster than the generic kernel"))
+    func aGenericKernelIsReplaced() throws {
+        let expected = try #require(BLASCoreSelection.correction(chosen: "Prescott", cpuFlags: Self.flags, userSetting: nil))
+        // FNN_TEST_BLAS_CORE makes fnn believe OpenBLAS chose Prescott.
+        let run = try RunFNN.run(["--version"], environment: ["FNN_TEST_BLAS_CORE": "Prescott"], removing: ["OPENBLAS_CORETYPE"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("(core: \(expected))"))
+        #expect(run.standardOutput.contains("because OpenBLAS chose Prescott"))
+    }
+
+    @Test func theUsersSettingIsKept() throws {
+        let run = try RunFNN.run(["--version"], environment: ["FNN_TEST_BLAS_CORE": "Prescott", "OPENBLAS_CORETYPE": "Prescott"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("(core: Prescott)"))
+        #expect(!run.standardOutput.contains("because"))
     }
 }

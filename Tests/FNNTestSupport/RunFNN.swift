@@ -24,13 +24,15 @@ package enum RunFNN {
 
     /// Runs `fnn` with `arguments` and waits for it.
     package static func run(
-        _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+        currentDirectory: String? = nil
     ) throws -> FNNRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
+        for key in removing { merged[key] = nil }
         process.environment = merged
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         // Files rather than pipes: nothing can block on a full pipe.

@@ -7,6 +7,8 @@ public enum FNNVersion {
 
     /// The version line plus the BLAS library and the kernel it chose.
     public static var description: String {
-        "\(number)\nBLAS: \(BLAS.configuration) (core: \(BLAS.coreName))"
+        var text = "\(number)\nBLAS: \(BLAS.configuration) (core: \(BLAS.coreName))"
+        if let note = BLASCoreSelection.correctionNote { text += "\n" + note }
+        return text
     }
 }
