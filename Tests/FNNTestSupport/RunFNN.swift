@@ -57,3 +57,43 @@ package enum RunFNN {
             standardError: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errorPath)), as: UTF8.self))
     }
 }
+
+/// A running `fnn` whose standard error goes to a file the test can poll.
+package final class RunningFNN {
+    package let process = Process()
+    package let errorPath: String
+
+    package init(_ arguments: [String]) throws {
+        let folder = try Fixtures.temporaryFolder()
+        errorPath = folder + "/stderr"
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: RunFNN.binary)
+        process.arguments = arguments
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// What it has written to standard error so far.
+    package var standardError: String {
+        (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until standard error contains `text`, or `seconds` pass; returns whether it did.
+    package func wait(for text: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if standardError.contains(text) { return true }
+            if !process.isRunning { return standardError.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Waits for it to exit and returns its status.
+    package func finish() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

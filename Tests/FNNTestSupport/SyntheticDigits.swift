@@ -34,3 +34,26 @@ package enum SyntheticDigits {
             schedule: .cosine, seed: seed, threads: threads, validationSize: 60)
     }
 }
+
+import Foundation
+
+extension SyntheticDigits {
+    /// Writes a training and a test set as the four MNIST-named IDX files in `folder`.
+    package static func writeIDX(to folder: String, training: Int = 600, test: Int = 200) throws {
+        for (prefix, count, seed) in [("train", training, UInt64(11)), ("t10k", test, UInt64(12))] {
+            let data = dataset(count: count, seed: seed)
+            try Data(idx(magic: 0x803, dimensions: [count, 4, 4], data.pixels))
+                .write(to: URL(fileURLWithPath: "\(folder)/\(prefix)-images-idx3-ubyte"))
+            try Data(idx(magic: 0x801, dimensions: [count], data.labels))
+                .write(to: URL(fileURLWithPath: "\(folder)/\(prefix)-labels-idx1-ubyte"))
+        }
+    }
+
+    package static func idx(magic: UInt32, dimensions: [Int], _ payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for value in [Int(magic)] + dimensions {
+            bytes += [UInt8((value >> 24) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+        }
+        return bytes + payload
+    }
+}
