@@ -43,6 +43,7 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.copy("Resources/mnist.fnn")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -85,3 +85,16 @@ import Testing
         #expect(v1.standardError.contains("format version 1 stores f64 only"))
     }
 }
+
+@Suite struct ConvertTrainingStateTests {
+    @Test func dropsTheOptimiserStateOnRequest() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let input = Fixtures.vectors + "/v2-mixed.fnn"
+        #expect(try ModelFile.load(contentsOf: input).model.optimizerState != nil)
+        let run = try RunFNN.run(["convert", input, folder + "/out.fnn", "--drop-training-state"])
+        #expect(run.status == 0)
+        let converted = try ModelFile.load(contentsOf: folder + "/out.fnn").model
+        #expect(converted.optimizerState == nil)
+        #expect(converted.layers == (try ModelFile.load(contentsOf: input).model.layers))
+    }
+}

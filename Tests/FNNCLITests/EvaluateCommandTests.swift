@@ -41,3 +41,28 @@ import Testing
         #expect(empty.standardError.contains("has no t10k-images-idx3-ubyte"))
     }
 }
+
+/// The model inside fnn: trained by fnn's recipe, ≥ 98.5 % on the test set, ≤ 2 MB.
+@Suite struct BundledModelTests {
+    @Test func isSmallIntactAndFromAnyFolder() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["inspect", "--json"], currentDirectory: folder)
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["intact"] as? Bool == true)
+        #expect((object["bytes"] as? Int ?? .max) <= 2_000_000)
+        // The resource is the file under samples/.
+        let samples = try Fixtures.bytes(Fixtures.samples + "/model/mnist.fnn")
+        #expect(samples.count == object["bytes"] as? Int)
+    }
+
+    @Test(.enabled(if: Fixtures.hasMNIST, "needs MNIST in ../shared/datasets/mnist"))
+    func scoresAtLeast98Point5Percent() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["evaluate", "--data", Fixtures.mnist, "--json"], currentDirectory: folder)
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect((object["correct"] as? Int ?? 0) >= 9850)
+        #expect(object["model"] as? String == "bundled model")
+    }
+}

@@ -39,8 +39,8 @@ package enum RunFNN {
         let folder = try Fixtures.temporaryFolder()
         let outputPath = folder + "/stdout"
         let errorPath = folder + "/stderr"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = output
@@ -66,7 +66,7 @@ package final class RunningFNN {
     package init(_ arguments: [String]) throws {
         let folder = try Fixtures.temporaryFolder()
         errorPath = folder + "/stderr"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: RunFNN.binary)
         process.arguments = arguments
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))

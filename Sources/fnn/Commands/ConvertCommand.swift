@@ -35,6 +35,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Allow a version 1 downgrade to drop what version 1 cannot hold (metadata, history, optimiser state, extra hyperparameters, ancillary chunks).")
     var allowLoss = false
 
+    @Flag(name: .customLong("drop-training-state"), help: "Leave out the optimiser state (momentum velocities) that only resuming training needs.")
+    var dropTrainingState = false
+
     @Flag(help: "Replace OUT if it exists.")
     var force = false
 
@@ -59,6 +62,7 @@ struct ConvertCommand: ParsableCommand {
         }
         var model = original
         if let dtype { model = model.converted(to: dtype) }
+        if dropTrainingState { model.optimizerState = nil }
         let bytes: [UInt8]
         do {
             if ModelLoader.isNetwork2JSON(output) {

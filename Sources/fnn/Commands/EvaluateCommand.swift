@@ -11,13 +11,14 @@ struct EvaluateCommand: ParsableCommand {
             Prints the accuracy, the number of correct answers, each class's precision and \
             recall, and the confusion matrix (rows: true class, columns: prediction).
 
-            Example:
+            Examples:
+              fnn evaluate --data ~/mnist              # the bundled model
               fnn evaluate model.fnn --data ~/mnist
             """
     )
 
-    @Argument(help: "The model (.fnn, or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
-    var model: String
+    @Argument(help: "The model (.fnn, or network2.py .json); the bundled model when left out.", completion: .file(extensions: ["fnn", "json"]))
+    var model: String?
 
     @Option(help: ArgumentHelp("A folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].", valueName: "dir"), completion: .directory)
     var data: String?
@@ -42,8 +43,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Model
+        let modelName = model ?? "bundled model"
         do {
-            loaded = try ModelLoader.load(model)
+            loaded = try model.map(ModelLoader.load) ?? BundledModel.load()
         } catch {
             throw CLIError("\(error)")
         }
@@ -65,10 +67,10 @@ struct EvaluateCommand: ParsableCommand {
                 if showProgress { printProgress(done, dataset.count) }
             }
         } catch {
-            throw CLIError("\(model): \(error.description)")
+            throw CLIError("\(modelName): \(error.description)")
         }
         if showProgress { writeStandardError("\r\u{1B}[K") }
-        print(json ? evaluation.json(model: model).serialized(indent: 2) : evaluation.text)
+        print(json ? evaluation.json(model: modelName).serialized(indent: 2) : evaluation.text)
     }
 
     private func printProgress(_ done: Int, _ total: Int) {

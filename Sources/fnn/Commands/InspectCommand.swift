@@ -16,13 +16,16 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The model file (.fnn).", completion: .file(extensions: ["fnn"]))
-    var model: String
+    @Argument(help: "The model file (.fnn); the bundled model when left out.", completion: .file(extensions: ["fnn"]))
+    var model: String?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
 
     func run() throws {
+        guard let model = model ?? BundledModel.path else {
+            throw CLIError("the bundled model is missing from fnn's resources; name a model file")
+        }
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(model, limit: ModelFileLimits.maximumFileSize)
