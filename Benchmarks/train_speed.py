@@ -71,7 +71,7 @@ def main():
                 args.fnn, "train", "--data", args.data, "--save", os.path.join(folder, "m.fnn"), "--force",
                 "--layers", layers, "--activation", "sigmoid", "--output", "sigmoid", "--cost", cost,
                 "--learning-rate", str(eta), "--weight-decay", str(lam), "--momentum", "0",
-                "--initialization", init, "--schedule", "constant", "--batch-size", str(batch),
+                "--init", init, "--schedule", "constant", "--batch-size", str(batch),
                 "--epochs", str(args.epochs), "--metrics", metrics, "--plain",
             ], env)
             with open(metrics) as f:

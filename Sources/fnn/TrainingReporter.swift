@@ -7,6 +7,7 @@ final class TrainingReporter {
     private let bar = ProgressBar()
     private var epochStart = ContinuousClock.now
     private var epochs = 0
+    private var lastDraw = ContinuousClock.now
 
     init(live: Bool, batchSize: Int) {
         self.live = live
@@ -18,7 +19,9 @@ final class TrainingReporter {
             epochs = of
             epochStart = .now
         case .progress(let epoch, let done, let total, let cost):
-            guard live else { return }
+            // At most ten redraws a second.
+            guard live, ContinuousClock.now - lastDraw >= .milliseconds(100) || done == total else { return }
+            lastDraw = .now
             let elapsed = seconds(ContinuousClock.now - epochStart)
             let rate = Double(done) / max(elapsed, 1e-9)
             let remaining = Double(total - done) / max(rate, 1e-9)

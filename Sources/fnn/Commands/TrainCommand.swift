@@ -30,8 +30,8 @@ struct TrainCommand: ParsableCommand {
             Examples:
               fnn train --data ~/mnist --save model.fnn
               fnn train --data ~/mnist --classic --save classic.fnn
-              fnn train --data ~/mnist --layers 784,100,10 --activation sigmoid --output sigmoid \\
-                --cost cross-entropy --weight-decay 5 --learning-rate 0.5 --batch-size 10 --epochs 30
+              fnn train --data ~/mnist --layers 784,100,10 --activation tanh
+              fnn train --data ~/mnist --resume model.fnn --epochs 40
             """
     )
 
@@ -50,13 +50,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layer sizes from input to output.", valueName: "sizes"), transform: parseSizes)
     var layers: [Int]?
 
-    @Option(help: ArgumentHelp("Hidden-layer activation: sigmoid, tanh or relu.", valueName: "name"))
-    var activation: Activation?
+    @Option(help: ArgumentHelp("Hidden-layer activation.", valueName: "name"))
+    var activation: HiddenActivation?
 
-    @Option(help: ArgumentHelp("Output-layer activation: sigmoid or softmax.", valueName: "name"))
-    var output: Activation?
+    @Option(help: ArgumentHelp("Output-layer activation.", valueName: "name"))
+    var output: OutputActivation?
 
-    @Option(help: ArgumentHelp("Cost: quadratic or cross-entropy.", valueName: "name"))
+    @Option(help: ArgumentHelp("Cost.", valueName: "name"))
     var cost: Cost?
 
     @Option(help: ArgumentHelp("Epochs to train (in all, when resuming).", valueName: "n"))
@@ -74,10 +74,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Momentum μ in [0, 1) (0 is plain SGD).", valueName: "mu"))
     var momentum: Double?
 
-    @Option(help: ArgumentHelp("Initial weights: normal (N(0,1)), scaled-normal (N(0,1/n_in)), he or xavier.", valueName: "scheme"))
+    @Option(name: .customLong("init"), help: ArgumentHelp("Initial weights: normal is N(0,1), scaled-normal N(0,1/n_in).", valueName: "scheme"))
     var initialization: Initialization?
 
-    @Option(help: ArgumentHelp("Learning-rate schedule: constant, step or cosine.", valueName: "name"))
+    @Option(help: ArgumentHelp("Learning-rate schedule.", valueName: "name"))
     var schedule: LearningRateSchedule?
 
     @Option(name: .customLong("step-epochs"), help: ArgumentHelp("For --schedule step: epochs between steps.", valueName: "n"))
@@ -101,7 +101,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("augment-shift"), help: ArgumentHelp("Shift training images by up to this many pixels at random (0 is off).", valueName: "pixels"))
     var augmentShift: Int?
 
-    @Option(help: ArgumentHelp("Number type to train in: f32 (fast) or f64.", valueName: "type"))
+    @Option(help: ArgumentHelp("Number type to train in (f32 is fast).", valueName: "type"))
     var precision: TrainingPrecision?
 
     @Option(help: ArgumentHelp("Write one CSV row per epoch to this file.", valueName: "file"), completion: .file(extensions: ["csv"]))
@@ -192,8 +192,8 @@ struct TrainCommand: ParsableCommand {
     /// Explicit options override the base recipe.
     private func apply(to configuration: inout TrainingConfiguration) {
         if let layers { configuration.layerSizes = layers }
-        if let activation { configuration.hiddenActivation = activation }
-        if let output { configuration.outputActivation = output }
+        if let activation { configuration.hiddenActivation = activation.activation }
+        if let output { configuration.outputActivation = output.activation }
         if let cost { configuration.cost = cost }
         if let epochs { configuration.epochs = epochs }
         if let batchSize { configuration.batchSize = batchSize }
@@ -272,7 +272,26 @@ private func installInterruptHandler(_ flag: StopFlag) -> any DispatchSourceSign
     return source
 }
 
-extension Activation: ExpressibleByArgument {}
+/// The activations a hidden layer may use.
+enum HiddenActivation: String, ExpressibleByArgument, CaseIterable {
+    case sigmoid, tanh, relu
+
+    var activation: Activation {
+        switch self {
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .relu: .relu
+        }
+    }
+}
+
+/// The activations the output layer may use.
+enum OutputActivation: String, ExpressibleByArgument, CaseIterable {
+    case sigmoid, softmax
+
+    var activation: Activation { self == .sigmoid ? .sigmoid : .softmax }
+}
+
 extension Cost: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}

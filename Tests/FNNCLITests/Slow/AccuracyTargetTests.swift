@@ -35,7 +35,7 @@ struct AccuracyTargetTests {
     @Test func theNetwork2SetupDoesAsWellAsNetwork2Py() throws {
         let (model, _) = try Self.train([
             "--layers", "784,100,10", "--activation", "sigmoid", "--output", "sigmoid", "--cost", "cross-entropy",
-            "--weight-decay", "5", "--learning-rate", "0.5", "--momentum", "0", "--initialization", "scaled-normal",
+            "--weight-decay", "5", "--learning-rate", "0.5", "--momentum", "0", "--init", "scaled-normal",
             "--schedule", "constant", "--batch-size", "10", "--epochs", "30", "--seed", "1",
         ])
         #expect((model.metadata.testAccuracy ?? 0) >= 0.9739, "test accuracy \(model.metadata.testAccuracy ?? 0)")
