@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Runs a model over many inputs in batches, in the precision its parameters call for:
 /// binary64 when any tensor is stored as `f64`, binary32 otherwise.
 public struct Classifier: Sendable {
@@ -55,5 +57,45 @@ public struct Classifier: Sendable {
             progress(start)
         }
         return predictions
+    }
+}
+
+extension Classifier {
+    /// Class probabilities for 28 × 28 digits in MNIST's form (`count` of them, one after
+    /// another in `pixels`), scaled by the model's input contract. Softmax outputs are
+    /// probabilities already; other outputs are divided by their sum.
+    public func probabilities(pixels: [UInt8], count: Int, batchSize: Int = 1024, threads: Int = 1) -> [[Double]] {
+        let size = model.inputSize
+        precondition(pixels.count == count * size, "pixels do not match the count")
+        let dataset = MNISTDataset(
+            count: count, rows: 1, columns: size, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
+        let softmax = model.layers.last?.activation == .softmax
+        var result = [[Double]](repeating: [], count: count)
+        let batches = stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
+        let run: @Sendable (Range<Int>) -> [[Double]] = { range in
+            self.outputs(dataset, range).map { row in
+                let sum = row.reduce(0, +)
+                return softmax || sum <= 0 ? row : row.map { $0 / sum }
+            }
+        }
+        guard threads > 1, batches.count > 1 else {
+            for range in batches { result.replaceSubrange(range, with: run(range)) }
+            return result
+        }
+        // Batches on our own threads, each product single-threaded: BLAS's own thread pool
+        // would spin between products and take the cores from the rest of the work.
+        BLAS.setThreadCount(1)
+        result.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: min(threads, batches.count)) { worker in
+                var index = worker
+                while index < batches.count {
+                    let range = batches[index]
+                    for (offset, row) in run(range).enumerated() { slots[range.lowerBound + offset] = row }
+                    index += threads
+                }
+            }
+        }
+        return result
     }
 }

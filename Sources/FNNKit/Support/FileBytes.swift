@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A file that could not be read or written.
 public struct FileAccessError: Error, Sendable, CustomStringConvertible {
@@ -16,28 +20,71 @@ public struct FileAccessError: Error, Sendable, CustomStringConvertible {
 /// Whole-file reads with a size limit checked before reading.
 public enum FileBytes {
     /// Reads a regular file, refusing folders and files over `limit` bytes.
+    ///
+    /// The corresponding C functions are `open`, `fstat` and `read`.
     public static func read(_ path: String, limit: Int) throws(FileAccessError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileAccessError(path: path, message: "no such file")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw FileAccessError(path: path, message: errno == ENOENT ? "no such file" : "cannot be opened (\(errorText()))")
         }
-        guard !isDirectory.boolValue else {
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw FileAccessError(path: path, message: "cannot be examined (\(errorText()))")
+        }
+        guard (status.st_mode & S_IFMT) != S_IFDIR else {
             throw FileAccessError(path: path, message: "is a folder, not a file")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = Int(status.st_size)
         guard size <= limit else {
             throw FileAccessError(path: path, message: "is \(size) bytes, over the limit of \(limit)")
         }
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard data.count <= limit else {
-                throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
+        // Regular files report their size; others (pipes) are read until the end.
+        var bytes = [UInt8](repeating: 0, count: (status.st_mode & S_IFMT) == S_IFREG ? size : 65_536)
+        var filled = 0
+        while true {
+            if filled == bytes.count {
+                guard bytes.count < limit || (status.st_mode & S_IFMT) == S_IFREG else {
+                    throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
+                }
+                if (status.st_mode & S_IFMT) == S_IFREG {
+                    // The file grew while we read it: read on, within the limit.
+                    var probe: UInt8 = 0
+                    let extra = systemRead(descriptor, &probe, 1)
+                    if extra <= 0 { break }
+                    guard bytes.count < limit else {
+                        throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
+                    }
+                    bytes.append(probe)
+                    filled += 1
+                    bytes.append(contentsOf: repeatElement(0, count: min(65_536, limit - bytes.count)))
+                    continue
+                }
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
             }
-            return [UInt8](data)
-        } catch let error as FileAccessError {
-            throw error
-        } catch {
-            throw FileAccessError(path: path, message: "cannot be read (\(error.localizedDescription))")
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                systemRead(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileAccessError(path: path, message: "cannot be read (\(errorText()))")
+            }
+            if count == 0 { break }
+            filled += count
         }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    private static func systemRead(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.read(descriptor, pointer, count)
+        #else
+        Darwin.read(descriptor, pointer, count)
+        #endif
+    }
+
+    private static func errorText() -> String {
+        String(cString: strerror(errno))
     }
 }

@@ -1,0 +1,174 @@
+/// Turns any grey image of a single digit into MNIST's form: white ink on black, the ink
+/// scaled to fit a 20 × 20 box (aspect ratio kept, area-averaged, so anti-aliased) and
+/// placed in a 28 × 28 field with its centre of mass at the centre.
+///
+/// Steps:
+/// 1. Polarity: the image border is taken as paper; light paper (dark ink) is inverted.
+/// 2. An image that is already an MNIST digit (28 × 28 on a black border) is returned
+///    unchanged, so the IDX pixels pass through bit for bit.
+/// 3. The paper level (the border's median) is subtracted and the contrast stretched to
+///    0…255; an image whose ink does not rise clearly above the paper has "no ink".
+/// 4. The ink's bounding box is that of pixels at ≥ 25 % of full ink, so faint paper noise
+///    does not widen it.
+/// 5. The box is scaled so its longer side is 20 pixels, by area averaging.
+/// 6. The result is placed in 28 × 28 with its centre of mass at (14, 14).
+public struct DigitNormalizer: Sendable {
+    /// The side of the output field.
+    public static let side = 28
+    /// The side of the box the ink is scaled to fit.
+    public static let box = 20
+    /// The smallest contrast between ink and paper that counts as ink.
+    public static let minimumContrast = 40
+
+    public init() {}
+
+    /// The 28 × 28 MNIST-form digit (0 background, 255 ink) of an image.
+    ///
+    /// - Throws: `ImageError` with code `noInk` for a blank image.
+    public func normalize(_ image: GrayImage) throws(ImageError) -> [UInt8] {
+        let border = Self.borderPixels(image)
+        let borderMean = border.reduce(0) { $0 + Int($1) } / max(border.count, 1)
+        let invert = borderMean > 127
+        if !invert, image.width == Self.side, image.height == Self.side, borderMean <= 32 {
+            guard let peak = image.pixels.max(), Int(peak) >= Self.minimumContrast else {
+                throw ImageError(.noInk, "no ink found (the image is blank)")
+            }
+            return image.pixels
+        }
+        // Ink as 0…255 above the paper level.
+        let paper = Int(Self.median(border.map { invert ? 255 - $0 : $0 }))
+        var ink = [Int](repeating: 0, count: image.pixels.count)
+        var peak = 0
+        for (index, pixel) in image.pixels.enumerated() {
+            let value = (invert ? 255 - Int(pixel) : Int(pixel)) - paper
+            ink[index] = max(0, value)
+            peak = max(peak, value)
+        }
+        guard peak >= Self.minimumContrast else {
+            throw ImageError(.noInk, "no ink found (nothing stands out from the background)")
+        }
+        let threshold = peak / 4
+        var minX = image.width, minY = image.height, maxX = -1, maxY = -1
+        for y in 0..<image.height {
+            for x in 0..<image.width where ink[y * image.width + x] >= threshold {
+                minX = min(minX, x)
+                maxX = max(maxX, x)
+                minY = min(minY, y)
+                maxY = max(maxY, y)
+            }
+        }
+        let boxWidth = maxX - minX + 1
+        let boxHeight = maxY - minY + 1
+        // Stretch contrast to full ink, clearing what is below a tenth of it (paper noise).
+        let floor = peak / 10
+        var crop = [Double](repeating: 0, count: boxWidth * boxHeight)
+        for y in 0..<boxHeight {
+            for x in 0..<boxWidth {
+                let value = ink[(minY + y) * image.width + minX + x]
+                crop[y * boxWidth + x] = value < floor ? 0 : min(255, Double(value) * 255 / Double(peak))
+            }
+        }
+        let scale = Double(Self.box) / Double(max(boxWidth, boxHeight))
+        let outWidth = max(1, min(Self.box, Int((Double(boxWidth) * scale).rounded())))
+        let outHeight = max(1, min(Self.box, Int((Double(boxHeight) * scale).rounded())))
+        let scaled = Self.areaAverage(crop, width: boxWidth, height: boxHeight, toWidth: outWidth, toHeight: outHeight)
+        return Self.centre(scaled, width: outWidth, height: outHeight)
+    }
+
+    static func borderPixels(_ image: GrayImage) -> [UInt8] {
+        var border: [UInt8] = []
+        border.reserveCapacity(2 * (image.width + image.height))
+        for x in 0..<image.width {
+            border.append(image[x, 0])
+            if image.height > 1 { border.append(image[x, image.height - 1]) }
+        }
+        if image.height > 2 {
+            for y in 1..<(image.height - 1) {
+                border.append(image[0, y])
+                if image.width > 1 { border.append(image[image.width - 1, y]) }
+            }
+        }
+        return border
+    }
+
+    static func median(_ values: [UInt8]) -> UInt8 {
+        var counts = [Int](repeating: 0, count: 256)
+        for value in values { counts[Int(value)] += 1 }
+        var seen = 0
+        for (value, count) in counts.enumerated() {
+            seen += count
+            if seen * 2 >= values.count { return UInt8(value) }
+        }
+        return 0
+    }
+
+    /// Resamples by area averaging: each output pixel is the mean of the input area it
+    /// covers, with partial pixels weighted by their overlap.
+    ///
+    /// - Complexity: O(input pixels + output pixels × overlap).
+    static func areaAverage(_ input: [Double], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Double] {
+        func weights(_ from: Int, _ to: Int) -> [[(Int, Double)]] {
+            let ratio = Double(from) / Double(to)
+            return (0..<to).map { index in
+                let start = Double(index) * ratio
+                let end = start + ratio
+                var parts: [(Int, Double)] = []
+                var position = Int(start)
+                while Double(position) < end && position < from {
+                    let overlap = min(end, Double(position + 1)) - max(start, Double(position))
+                    if overlap > 1e-12 { parts.append((position, overlap / ratio)) }
+                    position += 1
+                }
+                return parts
+            }
+        }
+        let columns = weights(width, toWidth)
+        let rows = weights(height, toHeight)
+        // Rows first, then columns.
+        var horizontal = [Double](repeating: 0, count: toWidth * height)
+        for y in 0..<height {
+            for x in 0..<toWidth {
+                var sum = 0.0
+                for (source, weight) in columns[x] { sum += input[y * width + source] * weight }
+                horizontal[y * toWidth + x] = sum
+            }
+        }
+        var output = [Double](repeating: 0, count: toWidth * toHeight)
+        for y in 0..<toHeight {
+            for x in 0..<toWidth {
+                var sum = 0.0
+                for (source, weight) in rows[y] { sum += horizontal[source * toWidth + x] * weight }
+                output[y * toWidth + x] = sum
+            }
+        }
+        return output
+    }
+
+    /// Places the scaled digit in 28 × 28 with its centre of mass at the centre.
+    static func centre(_ digit: [Double], width: Int, height: Int) -> [UInt8] {
+        var mass = 0.0, sumX = 0.0, sumY = 0.0
+        for y in 0..<height {
+            for x in 0..<width {
+                let value = digit[y * width + x]
+                mass += value
+                sumX += value * (Double(x) + 0.5)
+                sumY += value * (Double(y) + 0.5)
+            }
+        }
+        let centreX = mass > 0 ? sumX / mass : Double(width) / 2
+        let centreY = mass > 0 ? sumY / mass : Double(height) / 2
+        let offsetX = Int((Double(side) / 2 - centreX).rounded())
+        let offsetY = Int((Double(side) / 2 - centreY).rounded())
+        var output = [UInt8](repeating: 0, count: side * side)
+        for y in 0..<height {
+            let targetY = y + offsetY
+            guard targetY >= 0, targetY < side else { continue }
+            for x in 0..<width {
+                let targetX = x + offsetX
+                guard targetX >= 0, targetX < side else { continue }
+                output[targetY * side + targetX] = UInt8(min(255, max(0, digit[y * width + x].rounded())))
+            }
+        }
+        return output
+    }
+}

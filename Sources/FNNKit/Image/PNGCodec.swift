@@ -1,0 +1,100 @@
+import CPNG
+
+/// Decodes and encodes PNG files through libpng's simplified `png_image` API, which
+/// reports errors in the image structure instead of longjmp-ing through Swift frames.
+/// This is the only file that imports libpng.
+public enum PNGCodec {
+    /// The 8 bytes every PNG file starts with.
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The 12 bytes every complete PNG file ends with: an empty IEND chunk and its CRC.
+    static let trailer: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+
+    /// Whether `bytes` starts with the PNG signature.
+    public static func hasSignature(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.starts(with: signature)
+    }
+
+    /// A decoded image: grey levels and, per pixel, opacity.
+    struct GrayAlpha {
+        var width: Int
+        var height: Int
+        /// Grey, alpha, grey, alpha, … (8-bit sRGB grey, straight alpha).
+        var samples: [UInt8]
+        /// Whether the file has an alpha channel or transparency (tRNS).
+        var hasAlpha: Bool
+    }
+
+    /// Decodes any PNG (grey 1–16 bits, palette, grey+alpha, RGB, RGBA, interlaced, tRNS)
+    /// to 8-bit grey with alpha.
+    ///
+    /// 16-bit images without colour-space information are taken as sRGB, as 8-bit ones
+    /// are, rather than libpng's default of linear (which brightens them).
+    /// The corresponding C functions are `png_image_begin_read_from_memory`,
+    /// `png_image_finish_read` and `png_image_free`.
+    /// - Throws: `ImageError` for a file that is not a complete, valid PNG within `limits`.
+    static func decode(_ bytes: [UInt8], limits: PNGLimits) throws(ImageError) -> GrayAlpha {
+        guard hasSignature(bytes) else {
+            throw ImageError(.notPNG, "not a PNG file (it does not start with the PNG signature)")
+        }
+        guard bytes.count >= 8 + 25 + 12, bytes.suffix(12).elementsEqual(trailer) else {
+            throw ImageError(.truncated, "truncated: the file does not end with an IEND chunk (it may still be being written)")
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        let began = bytes.withUnsafeBytes { buffer in
+            png_image_begin_read_from_memory(&image, buffer.baseAddress, buffer.count)
+        }
+        guard began != 0 else { throw ImageError(.corrupt, "not a valid PNG: \(message(of: image))") }
+        let width = Int(image.width)
+        let height = Int(image.height)
+        guard width > 0, height > 0, width.multipliedReportingOverflow(by: height).partialValue <= limits.maximumPixels,
+            width <= limits.maximumPixels, height <= limits.maximumPixels
+        else {
+            throw ImageError(
+                .tooLarge, "too large: \(width) × \(height) pixels is over the limit of \(limits.maximumPixels) (--max-pixels)")
+        }
+        let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+        image.format = UInt32(PNG_FORMAT_GA)
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+        var samples = [UInt8](repeating: 0, count: width * height * 2)
+        let finished = samples.withUnsafeMutableBytes { buffer in
+            png_image_finish_read(&image, nil, buffer.baseAddress, Int32(width * 2), nil)
+        }
+        guard finished != 0 else { throw ImageError(.corrupt, "damaged PNG: \(message(of: image))") }
+        return GrayAlpha(width: width, height: height, samples: samples, hasAlpha: hasAlpha)
+    }
+
+    /// Encodes an 8-bit grey image as PNG.
+    ///
+    /// The corresponding C function is `png_image_write_to_memory`.
+    public static func encode(_ gray: GrayImage) throws(ImageError) -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(gray.width)
+        image.height = UInt32(gray.height)
+        image.format = UInt32(PNG_FORMAT_GRAY)
+        defer { png_image_free(&image) }
+        var size = 0
+        // First ask for the size, then write.
+        let sized = gray.pixels.withUnsafeBytes { pixels in
+            png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, Int32(gray.width), nil)
+        }
+        guard sized != 0, size > 0 else { throw ImageError(.corrupt, "cannot encode PNG: \(message(of: image))") }
+        var output = [UInt8](repeating: 0, count: size)
+        let written = output.withUnsafeMutableBytes { out in
+            gray.pixels.withUnsafeBytes { pixels in
+                png_image_write_to_memory(&image, out.baseAddress, &size, 0, pixels.baseAddress, Int32(gray.width), nil)
+            }
+        }
+        guard written != 0 else { throw ImageError(.corrupt, "cannot encode PNG: \(message(of: image))") }
+        return Array(output.prefix(size))
+    }
+
+    private static func message(of image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { buffer in
+            let text = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+            return text.isEmpty ? "libpng reported an error" : text
+        }
+    }
+}

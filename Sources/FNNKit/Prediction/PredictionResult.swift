@@ -1,0 +1,27 @@
+/// What fnn concluded about one image.
+public struct PredictionResult: Sendable {
+    public var path: String
+    public var relativePath: String
+    public var outcome: Result<Prediction, ImageError>
+
+    /// A successful classification.
+    public struct Prediction: Sendable {
+        /// The index of the most probable class.
+        public var classIndex: Int
+        public var label: String
+        public var confidence: Double
+        /// One probability per class, summing to 1.
+        public var probabilities: [Double]
+        /// The 28 × 28 digit the network saw.
+        public var normalized: [UInt8]
+    }
+
+    /// The `k` most probable classes, most probable first.
+    public func top(_ k: Int, labels: (Int) -> String) -> [(label: String, probability: Double)] {
+        guard case .success(let prediction) = outcome else { return [] }
+        return prediction.probabilities.enumerated()
+            .sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+            .prefix(k)
+            .map { (labels($0.offset), $0.element) }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import FNNKit
+import Foundation
+
+/// `fnn export-png`: MNIST-format images as PNG files.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-png",
+        abstract: "Write the images of an MNIST-format set as PNG files in folders named by label.",
+        discussion: """
+            Writes OUT/<label>/<index>.png (8-bit grey, white ink on black, the IDX pixels \
+            unchanged), for checking fnn predict on known digits or for benchmarks.
+
+            Example:
+              fnn export-png --data ~/mnist --set t10k --count 1000 digits/
+            """
+    )
+
+    @Option(help: ArgumentHelp("A folder with the MNIST files (plain or .gz).", valueName: "dir"), completion: .directory)
+    var data: String
+
+    @Option(help: ArgumentHelp("Which set: t10k (test) or train.", valueName: "name"))
+    var set: String = "t10k"
+
+    @Option(help: ArgumentHelp("How many images, from the first (default: all).", valueName: "n"))
+    var count: Int?
+
+    @Argument(help: "The folder to write into (created if needed).", completion: .directory)
+    var output: String
+
+    func validate() throws {
+        guard set == "t10k" || set == "train" else { throw ValidationError("--set is t10k or train, not \(set).") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1.") }
+    }
+
+    func run() throws {
+        let dataset: MNISTDataset
+        do {
+            let files = try MNISTDataset.files(in: data, prefix: set)
+            dataset = try MNISTDataset.load(images: files.images, labels: files.labels)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let total = min(count ?? dataset.count, dataset.count)
+        let digits = String(max(total - 1, 0)).count
+        let size = dataset.pixelsPerImage
+        do {
+            for index in 0..<total {
+                let folder = "\(output)/\(dataset.labels[index])"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let image = GrayImage(
+                    width: dataset.columns, height: dataset.rows,
+                    pixels: Array(dataset.pixels[(index * size)..<((index + 1) * size)]))
+                let name = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
+                try AtomicFile.write(try PNGCodec.encode(image), to: "\(folder)/\(name).png", overwrite: true)
+            }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        print("wrote \(total) images to \(output)")
+    }
+}

@@ -1,0 +1,213 @@
+import ArgumentParser
+import FNNKit
+import Foundation
+
+/// `fnn predict`: classify PNG files and folders.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Classify PNG images of digits, files and folders, in batch.",
+        discussion: """
+            Folders are searched recursively, in sorted order; in them, files that are not \
+            PNG are skipped with a note. Every image is made to look like an MNIST digit \
+            (grey, white ink on black, scaled into a 20 × 20 box and centred by mass in \
+            28 × 28) before the network sees it; --save-normalized writes what it saw. \
+            Rows come out in sorted path order.
+
+            When the images sit in folders named after the model's labels (0 … 9), or \
+            --labels names a CSV of path,label rows, the accuracy, each class's precision \
+            and recall and the confusion matrix follow on standard error (or --report).
+
+            Exit status: 0 when every image was classified; 2 when some could not be (each \
+            has its row with the error, and a line on standard error); 1 when nothing could \
+            be done (no model, no files, an unwritable output).
+
+            Examples:
+              fnn predict samples/digits
+              fnn predict --model model.fnn scans/ --format jsonl --output results.jsonl
+              fnn predict digits/ --format table --top-k 3
+            """
+    )
+
+    @Option(help: ArgumentHelp("The model (.fnn, or network2.py .json); the bundled model when left out.", valueName: "model"), completion: .file(extensions: ["fnn", "json"]))
+    var model: String?
+
+    @Argument(help: "PNG files and folders of them.", completion: .file(extensions: ["png"]))
+    var paths: [String]
+
+    @Option(help: ArgumentHelp("Output format: csv, jsonl or table.", valueName: "format"))
+    var format: PredictionFormat = .csv
+
+    @Option(help: ArgumentHelp("Write the rows to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
+    var output: String?
+
+    @Flag(help: "Replace --output, --report or saved images that exist.")
+    var force = false
+
+    @Option(name: .customLong("top-k"), help: ArgumentHelp("Also give the next most likely classes, up to this many in all.", valueName: "k"))
+    var topK: Int = 1
+
+    @Option(help: ArgumentHelp("A CSV of path,label rows with the true labels, for the accuracy report.", valueName: "file"), completion: .file(extensions: ["csv"]))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Write the accuracy report to this file instead of standard error.", valueName: "file"), completion: .file())
+    var report: String?
+
+    @Option(name: .customLong("save-normalized"), help: ArgumentHelp("Write the 28 × 28 image the network saw for each input into this folder.", valueName: "dir"), completion: .directory)
+    var saveNormalized: String?
+
+    @Option(name: .customLong("max-file-size"), help: ArgumentHelp("Refuse PNG files larger than this many bytes.", valueName: "bytes"))
+    var maxFileSize: Int = PNGLimits.standard.maximumFileSize
+
+    @Option(name: .customLong("max-pixels"), help: ArgumentHelp("Refuse images with more pixels (width × height) than this.", valueName: "n"))
+    var maxPixels: Int = PNGLimits.standard.maximumPixels
+
+    @Option(help: ArgumentHelp("Threads for reading and decoding (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("Name at least one PNG file or folder.") }
+        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1.") }
+        guard maxFileSize > 0, maxPixels > 0 else { throw ValidationError("--max-file-size and --max-pixels must be positive.") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() throws {
+        let loaded: Model
+        do {
+            loaded = try model.map(ModelLoader.load) ?? BundledModel.load()
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let contract = loaded.metadata.inputContract
+        guard loaded.inputSize == 784, contract.width == 28, contract.height == 28 else {
+            throw CLIError("the model takes \(contract.width)×\(contract.height) = \(loaded.inputSize) inputs; fnn predict makes 28×28 MNIST-style digits")
+        }
+        guard topK <= loaded.outputSize else { throw ValidationError("--top-k is larger than the model's \(loaded.outputSize) classes.") }
+        for path in [output, report].compactMap({ $0 }) where !force && FileSystem.exists(path) {
+            throw CLIError("\(path) already exists; pass --force to replace it.")
+        }
+        let labelSource: LabelSource?
+        do {
+            labelSource = try labels.map(LabelSource.load)
+        } catch {
+            throw CLIError("\(error)")
+        }
+
+        let collection = ImageCollection(paths)
+        for (path, reason) in collection.skipped { printError("skipped \(path): \(reason)") }
+        guard !collection.entries.isEmpty else { throw CLIError("no PNG files found in \(paths.joined(separator: ", "))") }
+
+        let predictor = BatchPredictor(
+            model: loaded, limits: PNGLimits(maximumFileSize: maxFileSize, maximumPixels: maxPixels),
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let labelName = { (index: Int) in loaded.metadata.label(index) }
+        let live = standardErrorIsTerminal && collection.entries.count >= 2000
+        let bar = ProgressBar()
+        let started = ContinuousClock.now
+
+        var text = format.header(topK: topK).map { $0 + "\n" } ?? ""
+        var results: [PredictionResult] = []
+        results.reserveCapacity(collection.entries.count)
+        let chunk = 4096
+        var start = 0
+        while start < collection.entries.count {
+            let end = min(start + chunk, collection.entries.count)
+            let batch = predictor.predict(Array(collection.entries[start..<end]))
+            for result in batch {
+                text += format.line(result, topK: topK, labels: labelName) + "\n"
+                if case .failure(let error) = result.outcome { printError("\(result.path): \(error.message)") }
+            }
+            if output == nil {
+                print(text, terminator: "")
+                text = ""
+            }
+            try saveDigits(batch)
+            results += batch.map { result in
+                var light = result
+                if case .success(var prediction) = result.outcome {
+                    prediction.normalized = []
+                    light.outcome = .success(prediction)
+                }
+                return light
+            }
+            start = end
+            if live {
+                let elapsed = seconds(ContinuousClock.now - started)
+                bar.draw(String(format: "%@ %d/%d images, %.0f/s", bar.bar(Double(end) / Double(collection.entries.count)), end, collection.entries.count, Double(end) / max(elapsed, 1e-9)))
+            }
+        }
+        if live { bar.clear() }
+        if let output {
+            do { try AtomicFile.write(Array(text.utf8), to: output, overwrite: force) } catch { throw CLIError("\(error)") }
+        }
+        try writeReport(results, model: loaded, source: labelSource ?? folderLabels(results, model: loaded))
+        if results.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
+            throw ExitCode(2)
+        }
+    }
+
+    /// Folder names as labels, when every image sits in a folder named after a label.
+    private func folderLabels(_ results: [PredictionResult], model: Model) -> LabelSource? {
+        let names = Set((0..<model.outputSize).map { model.metadata.label($0) })
+        let all = results.allSatisfy { LabelSource.folders.label(of: $0.path).map(names.contains) ?? false }
+        return all ? .folders : nil
+    }
+
+    private func writeReport(_ results: [PredictionResult], model: Model, source: LabelSource?) throws {
+        guard let source else { return }
+        let names = (0..<model.outputSize).map { model.metadata.label($0) }
+        var predicted: [Int] = []
+        var actual: [Int] = []
+        var unlabelled = 0
+        var failed = 0
+        for result in results {
+            guard case .success(let prediction) = result.outcome else {
+                failed += 1
+                continue
+            }
+            guard let label = source.label(of: result.path), let index = names.firstIndex(of: label) else {
+                unlabelled += 1
+                continue
+            }
+            predicted.append(prediction.classIndex)
+            actual.append(index)
+        }
+        guard !actual.isEmpty else {
+            printError("no labelled images to report on")
+            return
+        }
+        var text = Evaluation(predictions: predicted, labels: actual, labelNames: names).text
+        if failed > 0 { text += "\n\(failed) images could not be classified and are not counted" }
+        if unlabelled > 0 { text += "\n\(unlabelled) images have no known label and are not counted" }
+        if let report {
+            do { try AtomicFile.write(Array((text + "\n").utf8), to: report, overwrite: force) } catch { throw CLIError("\(error)") }
+        } else {
+            printError(text)
+        }
+    }
+
+    private func saveDigits(_ batch: [PredictionResult]) throws {
+        guard let folder = saveNormalized else { return }
+        for result in batch {
+            guard case .success(let prediction) = result.outcome else { continue }
+            var relative = result.relativePath
+            if !relative.lowercased().hasSuffix(".png") { relative += ".png" }
+            let target = folder + "/" + relative
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                let png = try PNGCodec.encode(GrayImage(width: 28, height: 28, pixels: prediction.normalized))
+                try AtomicFile.write(png, to: target, overwrite: true)
+            } catch {
+                throw CLIError("cannot save the normalised image \(target): \(error)")
+            }
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+extension PredictionFormat: ExpressibleByArgument {}
