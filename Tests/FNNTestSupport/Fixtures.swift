@@ -13,6 +13,8 @@ package enum Fixtures {
     package static let vectors = root + "/formats/vectors"
     package static let interchange = root + "/formats/interchange"
     package static let samples = root + "/samples"
+    package static let pngVariants = root + "/Tests/Fixtures/png/variants"
+    package static let badPNGs = root + "/Tests/Fixtures/png/bad"
 
     /// MNIST as shared with the project: `../shared/datasets/mnist`, or `FNN_MNIST_DIR`.
     package static let mnist: String =

@@ -84,7 +84,7 @@ extension Classifier {
         }
         // Batches on our own threads, each product single-threaded: BLAS's own thread pool
         // would spin between products and take the cores from the rest of the work.
-        BLAS.setThreadCount(1)
+        BLAS.useSingleThread()
         result.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let slots = buffer
             DispatchQueue.concurrentPerform(iterations: min(threads, batches.count)) { worker in

@@ -10,7 +10,8 @@
 ///    0…255; an image whose ink does not rise clearly above the paper has "no ink".
 /// 4. The ink's bounding box is that of pixels at ≥ 25 % of full ink, so faint paper noise
 ///    does not widen it.
-/// 5. The box is scaled so its longer side is 20 pixels, by area averaging.
+/// 5. The box is scaled so its longer side is 20 pixels, by area averaging, and the
+///    result stretched so its strongest ink is 255.
 /// 6. The result is placed in 28 × 28 with its centre of mass at (14, 14).
 public struct DigitNormalizer: Sendable {
     /// The side of the output field.
@@ -71,7 +72,9 @@ public struct DigitNormalizer: Sendable {
         let scale = Double(Self.box) / Double(max(boxWidth, boxHeight))
         let outWidth = max(1, min(Self.box, Int((Double(boxWidth) * scale).rounded())))
         let outHeight = max(1, min(Self.box, Int((Double(boxHeight) * scale).rounded())))
-        let scaled = Self.areaAverage(crop, width: boxWidth, height: boxHeight, toWidth: outWidth, toHeight: outHeight)
+        var scaled = Self.areaAverage(crop, width: boxWidth, height: boxHeight, toWidth: outWidth, toHeight: outHeight)
+        // Shrinking thins strokes into grey; stretch back so the darkest ink is full ink, as in MNIST.
+        if let top = scaled.max(), top > 0 { scaled = scaled.map { $0 * 255 / top } }
         return Self.centre(scaled, width: outWidth, height: outHeight)
     }
 

@@ -79,6 +79,19 @@ public enum BLAS {
         #endif
     }
 
+    /// Makes BLAS single-threaded and stops its worker threads, which otherwise spin for
+    /// about 0.1 s after loading and after each multi-threaded product, taking a core from
+    /// work that runs on fnn's own threads.
+    ///
+    /// The corresponding C functions are `openblas_set_num_threads` and
+    /// `blas_thread_shutdown_`.
+    public static func useSingleThread() {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+        #endif
+    }
+
     #if canImport(Accelerate)
     private static func blasInt(_ value: Int) -> Int32 { Int32(value) }
     #else

@@ -32,9 +32,10 @@ public enum LabelSource: Sendable {
         case .file(let labels):
             return labels[path] ?? labels[URL(fileURLWithPath: path).standardizedFileURL.path]
         case .folders:
-            let components = path.split(separator: "/")
-            guard components.count >= 2 else { return nil }
-            return String(components[components.count - 2])
+            guard let last = path.lastIndex(of: "/") else { return nil }
+            let folder = path[..<last]
+            let start = folder.lastIndex(of: "/").map { folder.index(after: $0) } ?? folder.startIndex
+            return String(folder[start...])
         }
     }
 

@@ -63,8 +63,13 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// A probability with six decimals, e.g. `0.998576` (faster than `String(format:)`,
+    /// which matters at tens of thousands of rows a second).
     static func number(_ value: Double) -> String {
-        String(format: "%.6f", value)
+        guard value.isFinite, value >= 0, value < 1e12 else { return String(format: "%.6f", value) }
+        let micro = Int((value * 1_000_000).rounded())
+        let fraction = String(micro % 1_000_000)
+        return String(micro / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
     static func percent(_ value: Double) -> String {

@@ -73,6 +73,8 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Decoding and inference run on fnn's own threads.
+        BLAS.useSingleThread()
         let loaded: Model
         do {
             loaded = try model.map(ModelLoader.load) ?? BundledModel.load()
