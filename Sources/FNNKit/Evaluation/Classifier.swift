@@ -64,16 +64,27 @@ extension Classifier {
     /// Class probabilities for 28 × 28 digits in MNIST's form (`count` of them, one after
     /// another in `pixels`), scaled by the model's input contract. Softmax outputs are
     /// probabilities already; other outputs are divided by their sum.
-    public func probabilities(pixels: [UInt8], count: Int, batchSize: Int = 1024, threads: Int = 1) -> [[Double]] {
+    public func probabilities(pixels: [UInt8], count: Int, threads: Int = 1) -> [[Double]] {
         let size = model.inputSize
         precondition(pixels.count == count * size, "pixels do not match the count")
-        let dataset = MNISTDataset(
-            count: count, rows: 1, columns: size, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
         let softmax = model.layers.last?.activation == .softmax
-        var result = [[Double]](repeating: [], count: count)
+        let batchSize = PixelNetwork.batchSize
         let batches = stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
+        var result = [[Double]](repeating: [], count: count)
+        let engine = engine
+        let contract = model.metadata.inputContract
+        let pixelNetwork: PixelNetwork? = if case .single(let network) = engine { PixelNetwork(network, contract: contract) } else { nil }
         let run: @Sendable (Range<Int>) -> [[Double]] = { range in
-            self.outputs(dataset, range).map { row in
+            let rows: [[Double]]
+            if let pixelNetwork {
+                let output = pixels.withUnsafeBufferPointer { pixelNetwork.forward($0, range) }
+                rows = (0..<output.rows).map { output.row($0).map(Double.init) }
+            } else {
+                let dataset = MNISTDataset(
+                    count: count, rows: 1, columns: size, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
+                rows = self.outputs(dataset, range)
+            }
+            return rows.map { row in
                 let sum = row.reduce(0, +)
                 return softmax || sum <= 0 ? row : row.map { $0 / sum }
             }
@@ -82,7 +93,7 @@ extension Classifier {
             for range in batches { result.replaceSubrange(range, with: run(range)) }
             return result
         }
-        // Batches on our own threads, each product single-threaded: BLAS's own thread pool
+        // Batches on fnn's own threads, each product single-threaded: BLAS's own thread pool
         // would spin between products and take the cores from the rest of the work.
         BLAS.useSingleThread()
         result.withUnsafeMutableBufferPointer { buffer in

@@ -36,7 +36,7 @@ public struct BatchPredictor: Sendable {
         for index in good {
             if case .success(let digit) = digits[index] { pixels += digit }
         }
-        let probabilities = classifier.probabilities(pixels: pixels, count: good.count, batchSize: 512, threads: threads)
+        let probabilities = classifier.probabilities(pixels: pixels, count: good.count, threads: threads)
         var results = entries.indices.map { index in
             PredictionResult(
                 path: entries[index].path, relativePath: entries[index].relativePath,

@@ -39,26 +39,16 @@ public enum FileBytes {
         guard size <= limit else {
             throw FileAccessError(path: path, message: "is \(size) bytes, over the limit of \(limit)")
         }
-        // Regular files report their size; others (pipes) are read until the end.
-        var bytes = [UInt8](repeating: 0, count: (status.st_mode & S_IFMT) == S_IFREG ? size : 65_536)
+        // A regular file is read to the size it had when opened (a file still being
+        // written is caught by its format's own checks); other files (pipes) to their end.
+        let regular = (status.st_mode & S_IFMT) == S_IFREG
+        var bytes = [UInt8](repeating: 0, count: regular ? size : 65_536)
         var filled = 0
         while true {
             if filled == bytes.count {
-                guard bytes.count < limit || (status.st_mode & S_IFMT) == S_IFREG else {
+                if regular { break }
+                guard bytes.count < limit else {
                     throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
-                }
-                if (status.st_mode & S_IFMT) == S_IFREG {
-                    // The file grew while we read it: read on, within the limit.
-                    var probe: UInt8 = 0
-                    let extra = systemRead(descriptor, &probe, 1)
-                    if extra <= 0 { break }
-                    guard bytes.count < limit else {
-                        throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
-                    }
-                    bytes.append(probe)
-                    filled += 1
-                    bytes.append(contentsOf: repeatElement(0, count: min(65_536, limit - bytes.count)))
-                    continue
                 }
                 bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
             }
