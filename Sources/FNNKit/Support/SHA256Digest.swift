@@ -1,7 +1,7 @@
 import Crypto
 
 /// SHA-256 through swift-crypto.
-enum SHA256Digest {
+package enum SHA256Digest {
     /// The 32-byte SHA-256 of `bytes`.
     static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var hasher = SHA256()
@@ -24,4 +24,9 @@ enum SHA256Digest {
         }
         return text
     }
+}
+
+extension SHA256Digest {
+    /// The lower-case hex SHA-256 of `bytes`.
+    package static func hexDigest(_ bytes: [UInt8]) -> String { hex(digest(bytes)) }
 }

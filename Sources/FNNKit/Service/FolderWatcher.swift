@@ -1,0 +1,188 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The hot-folder daemon: watches `incoming` with inotify and classifies every PNG that
+/// arrives, durably (see `WatchProcessor`). Runs as a swift-service-lifecycle `Service`:
+/// graceful shutdown stops intake, finishes the batch in hand and returns.
+///
+/// On start it adds the watch first and then scans what is already there (so no file
+/// slips between), after redoing whatever an earlier run left in `processing`. On a
+/// kernel queue overflow, and every `rescanSeconds` as a backstop, it rescans. When the
+/// model file is replaced, the new model is loaded, its checksums verified and a self-test
+/// run before it takes over; a damaged or incompatible one is refused and the old one
+/// keeps serving.
+public struct FolderWatcher: Service {
+    public let processor: WatchProcessor
+    /// The model file, watched for replacement; `nil` for the bundled model.
+    public let modelPath: String?
+    public let once: Bool
+    public let rescanSeconds: Double
+    /// The most files classified in one batch.
+    public let batchLimit: Int
+    public let logger: Logger
+
+    public init(
+        processor: WatchProcessor, modelPath: String?, once: Bool, rescanSeconds: Double = 30,
+        batchLimit: Int = 2048, logger: Logger
+    ) {
+        self.processor = processor
+        self.modelPath = modelPath
+        self.once = once
+        self.rescanSeconds = rescanSeconds
+        self.batchLimit = batchLimit
+        self.logger = logger
+    }
+
+    /// The model in service and the digest of its file.
+    public struct Serving: Sendable {
+        public var model: Model
+        public var digest: String
+    }
+
+    /// Loads a model file and checks it can serve.
+    public static func load(_ path: String?) throws -> Serving {
+        guard let path else {
+            let model = try BundledModel.load()
+            let digest = BundledModel.path.flatMap { try? FileBytes.read($0, limit: ModelFileLimits.maximumFileSize) }
+                .map { SHA256Digest.hex(SHA256Digest.digest($0)) } ?? "bundled"
+            return Serving(model: model, digest: digest)
+        }
+        let bytes = try FileBytes.read(path, limit: ModelFileLimits.maximumFileSize)
+        let model = try ModelFile.decode(bytes).model
+        if let problem = ModelSelfTest.problem(with: model) {
+            throw ModelRefusal(path: path, reason: "self-test failed: " + problem)
+        }
+        return Serving(model: model, digest: SHA256Digest.hex(SHA256Digest.digest(bytes)))
+    }
+
+    public func run() async throws {
+        try processor.prepareFolders()
+        var serving = try Self.load(modelPath)
+        logger.info("serving", metadata: ["model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))"])
+        #if canImport(Glibc)
+        let inotify = try Inotify()
+        let incomingWatch = try inotify.watch(processor.layout.incoming)
+        let modelFolder = modelPath.map { AtomicFile.parentFolder(of: $0) }
+        let modelName = modelPath.map { ($0 as String).split(separator: "/").last.map(String.init) ?? $0 }
+        let modelWatch = try modelFolder.map { try inotify.watch($0) }
+        #endif
+
+        // Redo what an earlier run left half done, then what is waiting.
+        await handle(processor.scanProcessing(), alreadyClaimed: true, serving: serving)
+        var waiting = await handle(processor.scanIncoming(), alreadyClaimed: false, serving: serving)
+        if once { return }
+
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            var lastScan = WatchProcessor.now()
+            while !stop.isRaised && !Task.isCancelled {
+                #if canImport(Glibc)
+                let events = inotify.next(milliseconds: 100)
+                var names: [String] = []
+                var rescan = false
+                var modelChanged = false
+                for event in events {
+                    switch event {
+                    case .overflow:
+                        logger.warning("inotify queue overflowed; rescanning incoming")
+                        rescan = true
+                    case .file(let folder, let name) where folder == incomingWatch:
+                        names.append(name)
+                    case .file(let folder, let name) where folder == modelWatch && name == modelName:
+                        modelChanged = true
+                    default:
+                        break
+                    }
+                }
+                if modelChanged { serving = reload(serving) }
+                #else
+                try await Task.sleep(for: .milliseconds(100))
+                var names: [String] = []
+                var rescan = false
+                #endif
+                let now = WatchProcessor.now()
+                // Files that may still be being written are looked at again every second.
+                if rescan || now - lastScan >= (waiting ? min(1, rescanSeconds) : rescanSeconds) {
+                    names = processor.scanIncoming()
+                    lastScan = now
+                }
+                if !names.isEmpty { waiting = await handle(Array(Set(names)).sorted(), alreadyClaimed: false, serving: serving) }
+                // Files left in processing by a failed write are retried.
+                let stranded = processor.scanProcessing()
+                if !stranded.isEmpty, names.isEmpty { await handle(stranded, alreadyClaimed: true, serving: serving) }
+            }
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+        logger.info("stopped")
+    }
+
+    /// Claims (unless already claimed) and processes `names`, in batches, retrying after a
+    /// pause when results cannot be written.
+    ///
+    /// - Returns: whether some files were left in `incoming` because they may still be
+    ///   being written.
+    @discardableResult
+    private func handle(_ names: [String], alreadyClaimed: Bool, serving: Serving) async -> Bool {
+        guard !names.isEmpty else { return false }
+        var leftOver = false
+        var start = 0
+        while start < names.count {
+            let slice = Array(names[start..<min(start + batchLimit, names.count)])
+            start += batchLimit
+            let claimed = alreadyClaimed ? slice : processor.claim(slice)
+            if !alreadyClaimed, claimed.count < slice.count {
+                leftOver = slice.contains { access(processor.layout.incoming + "/" + $0, F_OK) == 0 }
+            }
+            guard !claimed.isEmpty else { continue }
+            var attempt = 0
+            while true {
+                do {
+                    let outcomes = try processor.process(claimed, model: serving.model, modelDigest: serving.digest)
+                    for outcome in outcomes {
+                        if let error = outcome.error {
+                            logger.warning("failed", metadata: ["file": "\(outcome.name)", "reason": "\(error)"])
+                        } else {
+                            logger.debug("done", metadata: ["file": "\(outcome.name)", "prediction": "\(outcome.prediction ?? "")"])
+                        }
+                    }
+                    logger.info("batch", metadata: ["files": "\(outcomes.count)", "failed": "\(outcomes.filter { $0.error != nil }.count)"])
+                    break
+                } catch {
+                    attempt += 1
+                    logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    try? await Task.sleep(for: .seconds(min(30, attempt)))
+                    if Task.isCancelled { return leftOver }
+                }
+            }
+        }
+        return leftOver
+    }
+
+    /// The new model if it loads and passes its checks, else the old one.
+    private func reload(_ current: Serving) -> Serving {
+        do {
+            let next = try Self.load(modelPath)
+            guard next.digest != current.digest else { return current }
+            logger.info("model reloaded", metadata: ["sha256": "\(next.digest.prefix(16))"])
+            return next
+        } catch {
+            logger.error("refused the new model; the previous one keeps serving", metadata: ["error": "\(error)"])
+            return current
+        }
+    }
+}
+
+/// A model that loaded but may not serve.
+public struct ModelRefusal: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,38 @@
+/// The folders of a watched hot folder.
+///
+/// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). fnn
+/// claims each by renaming it into `processing`, writes its result to
+/// `results/NAME.json`, then moves it to `done` (or to `failed`, with `NAME.reason.txt`
+/// beside it).
+public struct WatchLayout: Sendable, Equatable {
+    public var incoming: String
+    public var processing: String
+    public var done: String
+    public var failed: String
+    public var results: String
+
+    /// The standard layout below `root`.
+    public init(root: String) {
+        self.init(
+            incoming: root + "/incoming", processing: root + "/processing", done: root + "/done",
+            failed: root + "/failed", results: root + "/results")
+    }
+
+    public init(incoming: String, processing: String, done: String, failed: String, results: String) {
+        self.incoming = incoming
+        self.processing = processing
+        self.done = done
+        self.failed = failed
+        self.results = results
+    }
+
+    public var all: [String] { [incoming, processing, done, failed, results] }
+
+    /// Whether fnn leaves a file name alone: dot-files and the temporary names editors and
+    /// copy tools use while a file is being written.
+    public static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasPrefix("~") || name.hasSuffix("~") || name.hasSuffix(".tmp")
+            || name.hasSuffix(".part") || name.hasSuffix(".partial") || name.hasSuffix(".crdownload")
+            || name.hasSuffix(".swp")
+    }
+}

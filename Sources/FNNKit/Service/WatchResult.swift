@@ -1,0 +1,21 @@
+/// The JSON written for one image, in `results/NAME.json`: the same content whenever the
+/// image is processed again by the same model (no timestamps), so a redo after a crash
+/// changes nothing.
+enum WatchResult {
+    static func json(name: String, result: PredictionResult, modelDigest: String) -> String {
+        switch result.outcome {
+        case .success(let prediction):
+            JSONValue.object([
+                ("file", .string(name)), ("prediction", .string(prediction.label)),
+                ("confidence", .number(prediction.confidence)),
+                ("probabilities", .array(prediction.probabilities.map { .number($0) })),
+                ("model_sha256", .string(modelDigest)),
+            ]).serialized() + "\n"
+        case .failure(let error):
+            JSONValue.object([
+                ("file", .string(name)), ("error", .string(error.message)), ("error_code", .string(error.code.rawValue)),
+                ("model_sha256", .string(modelDigest)),
+            ]).serialized() + "\n"
+        }
+    }
+}

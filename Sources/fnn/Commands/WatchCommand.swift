@@ -1,0 +1,132 @@
+import ArgumentParser
+import FNNKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `fnn watch`: the hot-folder daemon.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch a folder and classify every PNG digit dropped into it, durably.",
+        discussion: """
+            Folders (created if missing): DIR/incoming, where producers drop files (best: \
+            write elsewhere or under a dot-name, then rename in); DIR/processing; DIR/done \
+            and DIR/failed, where each input ends; DIR/results, with one NAME.json per input \
+            ({"file","prediction","confidence","probabilities","model_sha256"} or \
+            {"file","error",…}). A failed input also gets NAME.reason.txt in DIR/failed.
+
+            Every input ends in exactly one of done/ or failed/ with exactly one result, \
+            even after a crash: what a crash leaves in processing/ is redone first on the \
+            next start, and redoing writes the same result. Files are taken when closed \
+            after writing or renamed in (inotify); what is already there is taken at start, \
+            and incoming/ is rescanned every --rescan-seconds and after an inotify overflow. \
+            Dot-files and temporary names (.tmp, .part, ~) are ignored.
+
+            Replacing the --model file reloads it after checking its checksums and a \
+            self-test; a damaged or unfit model is refused and the old one keeps serving. \
+            SIGTERM or SIGINT stops intake, finishes the batch in hand and exits 0.
+
+            Examples:
+              fnn watch /srv/digits
+              fnn watch /srv/digits --model /etc/fnn/model.fnn --log-format json
+              fnn watch /srv/digits --once      # the backlog, then exit (cron, tests)
+            """
+    )
+
+    @Argument(help: "The hot folder.", completion: .directory)
+    var folder: String
+
+    @Option(help: ArgumentHelp("The model; the bundled model when left out (no reloading then).", valueName: "file"), completion: .file(extensions: ["fnn"]))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Where producers drop files (default: DIR/incoming).", valueName: "dir"))
+    var incoming: String?
+
+    @Option(help: ArgumentHelp("Where files are being classified (default: DIR/processing).", valueName: "dir"))
+    var processing: String?
+
+    @Option(help: ArgumentHelp("Where classified files go (default: DIR/done).", valueName: "dir"))
+    var done: String?
+
+    @Option(help: ArgumentHelp("Where files that could not be classified go (default: DIR/failed).", valueName: "dir"))
+    var failed: String?
+
+    @Option(help: ArgumentHelp("Where the results go (default: DIR/results).", valueName: "dir"))
+    var results: String?
+
+    @Flag(help: "Process what is waiting, then exit.")
+    var once = false
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines as text or json.", valueName: "format"))
+    var logFormat: StandardErrorLogHandler.Format = .text
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop.", valueName: "s"))
+    var rescanSeconds: Double = 30
+
+    @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("Fail a file that is still not a complete PNG after this long unchanged.", valueName: "s"))
+    var settleSeconds: Double = 10
+
+    @Option(name: .customLong("shutdown-seconds"), help: ArgumentHelp("On SIGTERM, the longest wait for the batch in hand.", valueName: "s"))
+    var shutdownSeconds: Double = 30
+
+    @Option(name: .customLong("max-file-size"), help: ArgumentHelp("Refuse PNG files larger than this many bytes.", valueName: "bytes"))
+    var maxFileSize: Int = PNGLimits.standard.maximumFileSize
+
+    @Option(name: .customLong("max-pixels"), help: ArgumentHelp("Refuse images with more pixels than this.", valueName: "n"))
+    var maxPixels: Int = PNGLimits.standard.maximumPixels
+
+    @Option(help: ArgumentHelp("Threads for decoding (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.") }
+        guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
+        guard maxFileSize > 0, maxPixels > 0 else { throw ValidationError("--max-file-size and --max-pixels must be positive.") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() async throws {
+        BLAS.useSingleThread()
+        let format = logFormat
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, format: format, level: level) }
+        let logger = Logger(label: "fnn.watch")
+        let root = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        let standard = WatchLayout(root: root)
+        let layout = WatchLayout(
+            incoming: incoming ?? standard.incoming, processing: processing ?? standard.processing,
+            done: done ?? standard.done, failed: failed ?? standard.failed, results: results ?? standard.results)
+        if !FileSystem.isDirectory(root) {
+            do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
+                throw CLIError("\(root) cannot be created: \(error.localizedDescription)")
+            }
+        }
+        let processor = WatchProcessor(
+            layout: layout, settleSeconds: settleSeconds,
+            limits: PNGLimits(maximumFileSize: maxFileSize, maximumPixels: maxPixels),
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        do {
+            try processor.prepareFolders()
+            _ = try FolderWatcher.load(model)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let watcher = FolderWatcher(processor: processor, modelPath: model, once: once, rescanSeconds: rescanSeconds, logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
+        let group = ServiceGroup(configuration: configuration)
+        do {
+            try await group.run()
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+}
+
+extension StandardErrorLogHandler.Format: ExpressibleByArgument {}

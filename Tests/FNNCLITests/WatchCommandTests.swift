@@ -1,0 +1,193 @@
+import FNNKit
+import FNNTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fnn watch` as a real daemon process: bursts, slow producers, crashes, bad files,
+/// model swaps and shutdown.
+@Suite(.serialized) struct WatchCommandTests {
+    static let digits: [(String, [UInt8])] = {
+        (0..<10).flatMap { label -> [(String, [UInt8])] in
+            let folder = Fixtures.samples + "/digits/mnist/\(label)"
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            return names.compactMap { name in (try? Fixtures.bytes(folder + "/" + name)).map { (String(label), $0) } }
+        }
+    }()
+
+    /// Drops `count` digits into `incoming` the recommended way (write under a dot-name,
+    /// then rename); returns the expected label of each name.
+    static func drop(_ count: Int, into root: String, prefix: String = "d") throws -> [String: String] {
+        var expected: [String: String] = [:]
+        for index in 0..<count {
+            let (label, bytes) = digits[index % digits.count]
+            let name = "\(prefix)\(String(format: "%05d", index)).png"
+            let temporary = root + "/incoming/." + name
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            rename(temporary, root + "/incoming/" + name)
+            expected[name] = label
+        }
+        return expected
+    }
+
+    static func names(_ folder: String) -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") })
+    }
+
+    static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    static func start(_ root: String, _ extra: [String] = []) throws -> RunningFNN {
+        let daemon = try RunningFNN(["watch", root] + extra)
+        #expect(daemon.wait(for: "serving", seconds: 30), "\(daemon.standardError)")
+        return daemon
+    }
+
+    /// Every input is in exactly one of done/ and failed/, with exactly one result.
+    static func checkGuarantee(_ root: String, inputs: Set<String>) {
+        let done = names(root + "/done")
+        let failed = names(root + "/failed").filter { !$0.hasSuffix(".reason.txt") }
+        #expect(done.isDisjoint(with: failed))
+        #expect(done.union(failed) == inputs, "missing \(inputs.subtracting(done.union(failed)).sorted().prefix(5))")
+        #expect(names(root + "/processing").isEmpty)
+        let results = names(root + "/results")
+        #expect(results == Set(inputs.map { $0 + ".json" }))
+        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: root + "/results")) ?? []).contains { $0.hasSuffix(".tmp") })
+    }
+
+    @Test func aBurstIsClassifiedAndSIGTERMStopsCleanly() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root)
+        let expected = try Self.drop(300, into: root)
+        #expect(Self.waitUntil(seconds: 120) { Self.names(root + "/done").count == 300 })
+        Self.checkGuarantee(root, inputs: Set(expected.keys))
+        for (name, label) in expected.prefix(50) {
+            let result = try String(contentsOfFile: root + "/results/\(name).json", encoding: .utf8)
+            #expect(result.contains("\"prediction\":\"\(label)\""), "\(name): \(result)")
+        }
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+        #expect(daemon.standardError.contains("stopped"))
+    }
+
+    @Test func filesAlreadyThereAreTakenAtStart() throws {
+        let root = try Fixtures.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: root + "/incoming", withIntermediateDirectories: true)
+        let expected = try Self.drop(20, into: root)
+        let run = try RunFNN.run(["watch", root, "--once"])
+        #expect(run.status == 0, "\(run.standardError)")
+        Self.checkGuarantee(root, inputs: Set(expected.keys))
+    }
+
+    @Test func aSlowProducerWritingInPlaceIsNotReadEarly() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root, ["--rescan-seconds", "0.2"])
+        let bytes = Self.digits[7].1
+        let path = root + "/incoming/slow.png"
+        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        handle.write(Data(bytes.prefix(bytes.count / 2)))
+        usleep(800_000)  // several rescans see the half-written file
+        #expect(Self.names(root + "/done").isEmpty && Self.names(root + "/failed").isEmpty)
+        handle.write(Data(bytes.suffix(from: bytes.count / 2)))
+        try handle.close()
+        #expect(Self.waitUntil(seconds: 30) { Self.names(root + "/done") == ["slow.png"] })
+        #expect(Self.names(root + "/failed").isEmpty)
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+    }
+
+    @Test func killMinus9InABurstLosesAndDuplicatesNothing() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root)
+        let expected = try Self.drop(1500, into: root)
+        #expect(Self.waitUntil(seconds: 120) { Self.names(root + "/done").count >= 50 })
+        kill(daemon.process.processIdentifier, SIGKILL)
+        _ = daemon.finish()
+        // Restart and let it finish the backlog.
+        let again = try RunFNN.run(["watch", root, "--once"])
+        #expect(again.status == 0, "\(again.standardError)")
+        Self.checkGuarantee(root, inputs: Set(expected.keys))
+        #expect(Self.names(root + "/incoming").isEmpty)
+    }
+
+    @Test func badFilesGoToFailedWithAReason() throws {
+        let root = try Fixtures.temporaryFolder()
+        // A truncated PNG may still be being written: it is failed once unchanged for 1 s.
+        let daemon = try Self.start(root, ["--settle-seconds", "1"])
+        for name in ["text.png", "truncated.png", "bad-crc.png", "not-png.bin", "blank.png", "huge-dimensions.png"] {
+            let temporary = root + "/incoming/." + name
+            try Data(try Fixtures.bytes(Fixtures.badPNGs + "/" + name)).write(to: URL(fileURLWithPath: temporary))
+            rename(temporary, root + "/incoming/" + name)
+        }
+        let good = try Self.drop(3, into: root)
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/failed").count == 12 && Self.names(root + "/done").count == 3 })
+        #expect(try String(contentsOfFile: root + "/failed/huge-dimensions.png.reason.txt", encoding: .utf8).contains("too large"))
+        #expect(try String(contentsOfFile: root + "/results/blank.png.json", encoding: .utf8).contains("\"error_code\":\"no-ink\""))
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+        Self.checkGuarantee(root, inputs: Set(good.keys).union(["text.png", "truncated.png", "bad-crc.png", "not-png.bin", "blank.png", "huge-dimensions.png"]))
+    }
+
+    @Test func aGoodModelSwapTakesOverAndACorruptOneIsRefused() throws {
+        let root = try Fixtures.temporaryFolder()
+        let model = root + "/model.fnn"
+        try Data(try Fixtures.bytes(Fixtures.samples + "/model/mnist.fnn")).write(to: URL(fileURLWithPath: model))
+        let daemon = try Self.start(root, ["--model", model])
+        _ = try Self.drop(5, into: root, prefix: "a")
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 5 })
+        let firstDigest = SHA256Digest.hexDigest(try Fixtures.bytes(model))
+
+        // A good new model (the same network stored as f32), renamed over the old one.
+        let converted = root + "/.new.fnn"
+        #expect(try RunFNN.run(["convert", model, converted, "--dtype", "f32"]).status == 0)
+        let secondDigest = SHA256Digest.hexDigest(try Fixtures.bytes(converted))
+        rename(converted, model)
+        #expect(daemon.wait(for: "model reloaded", seconds: 30))
+        _ = try Self.drop(5, into: root, prefix: "b")
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 10 })
+        #expect(try String(contentsOfFile: root + "/results/b00000.png.json", encoding: .utf8).contains(secondDigest))
+        #expect(try String(contentsOfFile: root + "/results/a00000.png.json", encoding: .utf8).contains(firstDigest))
+
+        // A damaged model is refused; the f32 one keeps serving.
+        var damaged = try Fixtures.bytes(model)
+        damaged[damaged.count / 2] ^= 0xFF
+        try Data(damaged).write(to: URL(fileURLWithPath: root + "/.bad.fnn"))
+        rename(root + "/.bad.fnn", model)
+        #expect(daemon.wait(for: "refused the new model", seconds: 30))
+        _ = try Self.drop(5, into: root, prefix: "c")
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 15 })
+        #expect(try String(contentsOfFile: root + "/results/c00000.png.json", encoding: .utf8).contains(secondDigest))
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+    }
+
+    @Test func sigtermWhileBusyFinishesTheBatchAndLeavesNothingHalfDone() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root)
+        let expected = try Self.drop(1500, into: root)
+        #expect(Self.waitUntil(seconds: 60) { !Self.names(root + "/done").isEmpty })
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+        #expect(Self.names(root + "/processing").isEmpty)
+        let done = Self.names(root + "/done")
+        let waiting = Self.names(root + "/incoming")
+        #expect(done.union(waiting) == Set(expected.keys))
+        #expect(Self.names(root + "/results") == Set(done.map { $0 + ".json" }))
+    }
+
+    @Test func aMissingModelIsAnErrorAtStart() throws {
+        let root = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["watch", root, "--model", root + "/none.fnn", "--once"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("none.fnn: no such file"))
+    }
+}
