@@ -32,7 +32,6 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .systemLibrary(name: "CLinux"),
         .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
@@ -43,7 +42,6 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "CPNG",
-                .target(name: "CLinux", condition: .when(platforms: [.linux])),
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

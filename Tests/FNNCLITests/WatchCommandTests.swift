@@ -52,16 +52,30 @@ import Glibc
         return daemon
     }
 
-    /// Every input is in exactly one of done/ and failed/, with exactly one result.
+    /// The results log: one object per line.
+    static func results(_ root: String) -> [[String: Any]] {
+        guard let text = try? String(contentsOfFile: root + "/results/results.jsonl", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    static func result(_ root: String, _ name: String) -> [String: Any]? {
+        results(root).first { $0["file"] as? String == name }
+    }
+
+    /// Every input is in exactly one of done/ and failed/, with exactly one result line.
     static func checkGuarantee(_ root: String, inputs: Set<String>) {
         let done = names(root + "/done")
         let failed = names(root + "/failed").filter { !$0.hasSuffix(".reason.txt") }
         #expect(done.isDisjoint(with: failed))
         #expect(done.union(failed) == inputs, "missing \(inputs.subtracting(done.union(failed)).sorted().prefix(5))")
         #expect(names(root + "/processing").isEmpty)
-        let results = names(root + "/results")
-        #expect(results == Set(inputs.map { $0 + ".json" }))
-        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: root + "/results")) ?? []).contains { $0.hasSuffix(".tmp") })
+        let logged = results(root).compactMap { $0["file"] as? String }
+        #expect(logged.count == Set(logged).count, "duplicated results")
+        #expect(Set(logged) == inputs)
+        let text = (try? String(contentsOfFile: root + "/results/results.jsonl", encoding: .utf8)) ?? ""
+        #expect(text.hasSuffix("\n"))
     }
 
     @Test func aBurstIsClassifiedAndSIGTERMStopsCleanly() throws {
@@ -71,8 +85,7 @@ import Glibc
         #expect(Self.waitUntil(seconds: 120) { Self.names(root + "/done").count == 300 })
         Self.checkGuarantee(root, inputs: Set(expected.keys))
         for (name, label) in expected.prefix(50) {
-            let result = try String(contentsOfFile: root + "/results/\(name).json", encoding: .utf8)
-            #expect(result.contains("\"prediction\":\"\(label)\""), "\(name): \(result)")
+            #expect(Self.result(root, name)?["prediction"] as? String == label, "\(name)")
         }
         daemon.process.terminate()
         #expect(daemon.finish() == 0)
@@ -131,7 +144,7 @@ import Glibc
         let good = try Self.drop(3, into: root)
         #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/failed").count == 12 && Self.names(root + "/done").count == 3 })
         #expect(try String(contentsOfFile: root + "/failed/huge-dimensions.png.reason.txt", encoding: .utf8).contains("too large"))
-        #expect(try String(contentsOfFile: root + "/results/blank.png.json", encoding: .utf8).contains("\"error_code\":\"no-ink\""))
+        #expect(Self.result(root, "blank.png")?["error_code"] as? String == "no-ink")
         daemon.process.terminate()
         #expect(daemon.finish() == 0)
         Self.checkGuarantee(root, inputs: Set(good.keys).union(["text.png", "truncated.png", "bad-crc.png", "not-png.bin", "blank.png", "huge-dimensions.png"]))
@@ -154,8 +167,8 @@ import Glibc
         #expect(daemon.wait(for: "model reloaded", seconds: 30))
         _ = try Self.drop(5, into: root, prefix: "b")
         #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 10 })
-        #expect(try String(contentsOfFile: root + "/results/b00000.png.json", encoding: .utf8).contains(secondDigest))
-        #expect(try String(contentsOfFile: root + "/results/a00000.png.json", encoding: .utf8).contains(firstDigest))
+        #expect(Self.result(root, "b00000.png")?["model_sha256"] as? String == secondDigest)
+        #expect(Self.result(root, "a00000.png")?["model_sha256"] as? String == firstDigest)
 
         // A damaged model is refused; the f32 one keeps serving.
         var damaged = try Fixtures.bytes(model)
@@ -165,7 +178,7 @@ import Glibc
         #expect(daemon.wait(for: "refused the new model", seconds: 30))
         _ = try Self.drop(5, into: root, prefix: "c")
         #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 15 })
-        #expect(try String(contentsOfFile: root + "/results/c00000.png.json", encoding: .utf8).contains(secondDigest))
+        #expect(Self.result(root, "c00000.png")?["model_sha256"] as? String == secondDigest)
         daemon.process.terminate()
         #expect(daemon.finish() == 0)
     }
@@ -181,7 +194,7 @@ import Glibc
         let done = Self.names(root + "/done")
         let waiting = Self.names(root + "/incoming")
         #expect(done.union(waiting) == Set(expected.keys))
-        #expect(Self.names(root + "/results") == Set(done.map { $0 + ".json" }))
+        #expect(Set(Self.results(root).compactMap { $0["file"] as? String }) == done)
     }
 
     @Test func aMissingModelIsAnErrorAtStart() throws {

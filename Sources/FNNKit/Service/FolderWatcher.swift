@@ -44,6 +44,8 @@ public struct FolderWatcher: Service {
     public struct Serving: Sendable {
         public var model: Model
         public var digest: String
+        /// Built once per model: it holds the decoded weights.
+        var predictor: BatchPredictor?
     }
 
     /// Loads a model file and checks it can serve.
@@ -65,6 +67,7 @@ public struct FolderWatcher: Service {
     public func run() async throws {
         try processor.prepareFolders()
         var serving = try Self.load(modelPath)
+        serving.predictor = processor.predictor(for: serving.model)
         logger.info("serving", metadata: ["model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))"])
         #if canImport(Glibc)
         let inotify = try Inotify()
@@ -75,7 +78,7 @@ public struct FolderWatcher: Service {
         #endif
 
         // Redo what an earlier run left half done, then what is waiting.
-        await handle(processor.scanProcessing(), alreadyClaimed: true, serving: serving)
+        await handle(processor.recover(), alreadyClaimed: true, serving: serving)
         var waiting = await handle(processor.scanIncoming(), alreadyClaimed: false, serving: serving)
         if once { return }
 
@@ -84,7 +87,17 @@ public struct FolderWatcher: Service {
             var lastScan = WatchProcessor.now()
             while !stop.isRaised && !Task.isCancelled {
                 #if canImport(Glibc)
-                let events = inotify.next(milliseconds: 100)
+                var events = inotify.next(milliseconds: 100)
+                // A burst arrives over time: keep gathering while events keep coming (each
+                // batch costs a flush to disk), for at most 50 ms.
+                if !events.isEmpty {
+                    let until = WatchProcessor.now() + 0.05
+                    while WatchProcessor.now() < until {
+                        let more = inotify.next(milliseconds: 2)
+                        if more.isEmpty { break }
+                        events += more
+                    }
+                }
                 var names: [String] = []
                 var rescan = false
                 var modelChanged = false
@@ -145,7 +158,8 @@ public struct FolderWatcher: Service {
             var attempt = 0
             while true {
                 do {
-                    let outcomes = try processor.process(claimed, model: serving.model, modelDigest: serving.digest)
+                    let predictor = serving.predictor ?? processor.predictor(for: serving.model)
+                    let outcomes = try processor.process(claimed, predictor: predictor, modelDigest: serving.digest)
                     for outcome in outcomes {
                         if let error = outcome.error {
                             logger.warning("failed", metadata: ["file": "\(outcome.name)", "reason": "\(error)"])
@@ -169,8 +183,9 @@ public struct FolderWatcher: Service {
     /// The new model if it loads and passes its checks, else the old one.
     private func reload(_ current: Serving) -> Serving {
         do {
-            let next = try Self.load(modelPath)
+            var next = try Self.load(modelPath)
             guard next.digest != current.digest else { return current }
+            next.predictor = processor.predictor(for: next.model)
             logger.info("model reloaded", metadata: ["sha256": "\(next.digest.prefix(16))"])
             return next
         } catch {

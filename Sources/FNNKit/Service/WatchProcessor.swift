@@ -1,5 +1,5 @@
+import Foundation
 #if canImport(Glibc)
-import CLinux
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -13,12 +13,14 @@ import Darwin
 /// 1. claim: rename `incoming/NAME` to `processing/NAME` (atomic; a name already used in
 ///    `processing`, `done` or `failed` gets a `~N` suffix);
 /// 2. classify the claimed files;
-/// 3. write each `results/NAME.json` as a temporary file, flush them all to disk with one
-///    `syncfs`, rename them into place and flush the folder;
+/// 3. append one JSON line per image to `results/results.jsonl` in a single write, and
+///    flush it to disk (one `fdatasync` per batch);
 /// 4. move each image to `done` (or `failed`, with `NAME.reason.txt`) and flush the folders.
 ///
-/// A crash before step 4 leaves the image in `processing`, which is redone first on the
-/// next start; redoing writes the same result again.
+/// A crash before step 3 is durable leaves the image in `processing` with no result (a
+/// torn last line is cut off at the next start), and it is redone first. A crash between
+/// steps 3 and 4 leaves it in `processing` with its result already in the log: the next
+/// start finds the result and only moves the image. So each input gets exactly one line.
 public struct WatchProcessor: Sendable {
     public let layout: WatchLayout
     /// How long a file in `incoming` that is not yet a complete PNG may stay unchanged
@@ -91,58 +93,122 @@ public struct WatchProcessor: Sendable {
         return claimed
     }
 
-    /// Classifies the files `names` in `processing` with `model`, writes their results and
+    /// A predictor for `model` with this processor's limits and threads, to reuse across batches.
+    public func predictor(for model: Model) -> BatchPredictor {
+        BatchPredictor(model: model, limits: limits, threads: threads)
+    }
+
+    /// Classifies the files `names` in `processing` with `predictor`, writes their results and
     /// moves them out, durably.
     ///
     /// - Throws: `FileAccessError` when results cannot be written (a full disk, a
     ///   read-only folder); the files then stay in `processing` to be retried.
-    public func process(_ names: [String], model: Model, modelDigest: String) throws(FileAccessError) -> [Outcome] {
+    public func process(_ names: [String], predictor: BatchPredictor, modelDigest: String) throws(FileAccessError) -> [Outcome] {
         guard !names.isEmpty else { return [] }
-        let predictor = BatchPredictor(model: model, limits: limits, threads: threads)
         let entries = names.map { ImageCollection.Entry(path: layout.processing + "/" + $0, relativePath: $0) }
         let results = predictor.predict(entries)
 
-        // Step 3: results, written in full and flushed together, then renamed in.
-        var temporaries: [(String, String)] = []
+        // Step 3: one line per image, appended in one write and flushed once.
+        var lines = ""
         for (name, result) in zip(names, results) {
-            let final = layout.results + "/" + name + ".json"
-            let temporary = layout.results + "/." + name + ".json.tmp"
-            try Self.writeUnsynced(Array(WatchResult.json(name: name, result: result, modelDigest: modelDigest).utf8), to: temporary)
-            temporaries.append((temporary, final))
+            lines += WatchResult.json(name: name, result: result, modelDigest: modelDigest)
             if case .failure(let error) = result.outcome {
-                let reason = layout.failed + "/" + name + ".reason.txt"
-                let temporaryReason = layout.failed + "/." + name + ".reason.txt.tmp"
-                try Self.writeUnsynced(Array((error.message + "\n").utf8), to: temporaryReason)
-                temporaries.append((temporaryReason, reason))
+                try? Self.writeUnsynced(Array((error.message + "\n").utf8), to: layout.failed + "/" + name + ".reason.txt")
             }
         }
-        Self.syncFileSystem(of: layout.results)
-        Self.syncFileSystem(of: layout.failed)
-        for (temporary, final) in temporaries {
-            guard rename(temporary, final) == 0 else {
-                throw FileAccessError(path: final, message: "cannot be written (\(String(cString: strerror(errno))))")
-            }
-        }
-        Self.syncFolder(layout.results)
-        Self.syncFolder(layout.failed)
+        try appendDurably(lines)
 
         // Step 4: the images out of processing.
-        var outcomes: [Outcome] = []
-        for (name, result) in zip(names, results) {
-            let source = layout.processing + "/" + name
+        let outcomes = zip(names, results).map { name, result -> Outcome in
             switch result.outcome {
-            case .success(let prediction):
-                _ = rename(source, layout.done + "/" + name)
-                outcomes.append(Outcome(name: name, prediction: prediction.label, error: nil))
-            case .failure(let error):
-                _ = rename(source, layout.failed + "/" + name)
-                outcomes.append(Outcome(name: name, prediction: nil, error: error.message))
+            case .success(let prediction): Outcome(name: name, prediction: prediction.label, error: nil)
+            case .failure(let error): Outcome(name: name, prediction: nil, error: error.message)
             }
+        }
+        move(outcomes)
+        return outcomes
+    }
+
+    /// Moves processed images to `done` or `failed` and flushes the folders.
+    func move(_ outcomes: [Outcome]) {
+        for outcome in outcomes {
+            let target = outcome.error == nil ? layout.done : layout.failed
+            _ = rename(layout.processing + "/" + outcome.name, target + "/" + outcome.name)
         }
         Self.syncFolder(layout.done)
         Self.syncFolder(layout.failed)
         Self.syncFolder(layout.processing)
-        return outcomes
+    }
+
+    /// The results log.
+    public var logPath: String { layout.results + "/results.jsonl" }
+
+    /// Appends `text` to the results log and flushes it to disk.
+    func appendDurably(_ text: String) throws(FileAccessError) {
+        let descriptor = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw FileAccessError(path: logPath, message: "cannot be opened (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + written }, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                // Cut off what was written of this batch, so the log stays whole lines.
+                var status = stat()
+                if fstat(descriptor, &status) == 0 { _ = ftruncate(descriptor, status.st_size - off_t(written)) }
+                throw FileAccessError(path: logPath, message: "cannot be written (\(reason))")
+            }
+            written += count
+        }
+        guard fdatasync(descriptor) == 0 else {
+            throw FileAccessError(path: logPath, message: "cannot be flushed to disk (\(String(cString: strerror(errno))))")
+        }
+        Self.syncFolder(layout.results)
+    }
+
+    /// Prepares a restart: cuts a torn last line off the results log, and finishes the
+    /// files in `processing` whose result the log already holds (a crash came between
+    /// steps 3 and 4). Returns the names in `processing` that still need processing.
+    public func recover() -> [String] {
+        let pending = scanProcessing()
+        let tail = Self.trimTornLine(logPath, keepingBytes: 4 << 20)
+        guard !pending.isEmpty else { return [] }
+        var recorded: [String: Outcome] = [:]
+        for line in tail.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let name = object["file"] as? String
+            else { continue }
+            recorded[name] = Outcome(name: name, prediction: object["prediction"] as? String, error: object["error"] as? String)
+        }
+        let finished = pending.compactMap { recorded[$0] }
+        if !finished.isEmpty { move(finished) }
+        return pending.filter { recorded[$0] == nil }
+    }
+
+    /// Cuts a trailing partial line off `path` and returns the last `keepingBytes` bytes of
+    /// whole lines (the results of the most recent batches).
+    static func trimTornLine(_ path: String, keepingBytes: Int) -> String {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        let start = max(0, size - keepingBytes)
+        var bytes = [UInt8](repeating: 0, count: size - start)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard count == bytes.count else { return "" }
+        if let last = bytes.lastIndex(of: 0x0A), last != bytes.count - 1 {
+            _ = ftruncate(descriptor, off_t(start + last + 1))
+            _ = fsync(descriptor)
+            bytes.removeSubrange((last + 1)...)
+        } else if bytes.lastIndex(of: 0x0A) == nil, start == 0 {
+            _ = ftruncate(descriptor, 0)
+            bytes = []
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `name`, or `name~2`, `name~3`, … if it is already used by another input.
@@ -208,18 +274,6 @@ public struct WatchProcessor: Sendable {
             }
             written += count
         }
-    }
-
-    /// Flushes every file of the file system holding `path` to disk, in one call.
-    static func syncFileSystem(of path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        #if canImport(Glibc)
-        _ = CLinux_syncfs(descriptor)
-        #else
-        fsync(descriptor)
-        #endif
-        close(descriptor)
     }
 
     static func syncFolder(_ path: String) {

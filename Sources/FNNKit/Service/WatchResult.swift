@@ -1,6 +1,5 @@
-/// The JSON written for one image, in `results/NAME.json`: the same content whenever the
-/// image is processed again by the same model (no timestamps), so a redo after a crash
-/// changes nothing.
+/// The JSON line written for one image in `results/results.jsonl`: the same content
+/// whenever the image is processed again by the same model (no timestamps).
 enum WatchResult {
     static func json(name: String, result: PredictionResult, modelDigest: String) -> String {
         switch result.outcome {

@@ -13,9 +13,11 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             Folders (created if missing): DIR/incoming, where producers drop files (best: \
             write elsewhere or under a dot-name, then rename in); DIR/processing; DIR/done \
-            and DIR/failed, where each input ends; DIR/results, with one NAME.json per input \
-            ({"file","prediction","confidence","probabilities","model_sha256"} or \
-            {"file","error",…}). A failed input also gets NAME.reason.txt in DIR/failed.
+            and DIR/failed, where each input ends; DIR/results/results.jsonl, with one line \
+            per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
+            {"file","error","error_code","model_sha256"}), written and flushed to disk \
+            before the input is moved to done/ or failed/. A failed input also gets \
+            NAME.reason.txt in DIR/failed.
 
             Every input ends in exactly one of done/ or failed/ with exactly one result, \
             even after a crash: what a crash leaves in processing/ is redone first on the \
@@ -53,7 +55,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where files that could not be classified go (default: DIR/failed).", valueName: "dir"))
     var failed: String?
 
-    @Option(help: ArgumentHelp("Where the results go (default: DIR/results).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where the results log goes (default: DIR/results).", valueName: "dir"))
     var results: String?
 
     @Flag(help: "Process what is waiting, then exit.")
