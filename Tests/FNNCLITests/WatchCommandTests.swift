@@ -197,6 +197,22 @@ import Glibc
         #expect(Set(Self.results(root).compactMap { $0["file"] as? String }) == done)
     }
 
+    @Test func unwritableResultsAreRetriedWithoutLosingInput() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root)
+        // A folder where the results log should be: every write fails (even for root).
+        try FileManager.default.createDirectory(atPath: root + "/results/results.jsonl", withIntermediateDirectories: true)
+        let expected = try Self.drop(5, into: root)
+        #expect(daemon.wait(for: "cannot write results; will retry", seconds: 30))
+        #expect(Self.names(root + "/done").isEmpty)
+        #expect(Self.names(root + "/processing") == Set(expected.keys))
+        try FileManager.default.removeItem(atPath: root + "/results/results.jsonl")
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 5 })
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+        Self.checkGuarantee(root, inputs: Set(expected.keys))
+    }
+
     @Test func aMissingModelIsAnErrorAtStart() throws {
         let root = try Fixtures.temporaryFolder()
         let run = try RunFNN.run(["watch", root, "--model", root + "/none.fnn", "--once"])
