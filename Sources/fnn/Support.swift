@@ -41,3 +41,16 @@ extension ModelFileError {
         return copy
     }
 }
+
+/// Draws a picture and writes it as PNG, atomically, never replacing a file without `force`.
+func writePicture(to path: String, force: Bool, _ draw: () throws -> Canvas) throws {
+    if !force, FileSystem.exists(path) { throw CLIError("\(path) already exists; pass --force to replace it.") }
+    do {
+        try AtomicFile.write(try draw().png(), to: path, overwrite: force)
+    } catch let error as CLIError {
+        throw error
+    } catch {
+        throw CLIError("cannot draw \(path): \(error)")
+    }
+    printError("wrote \(path)")
+}

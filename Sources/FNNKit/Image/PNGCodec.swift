@@ -66,29 +66,59 @@ public enum PNGCodec {
     }
 
     /// Encodes an 8-bit grey image as PNG.
-    ///
-    /// The corresponding C function is `png_image_write_to_memory`.
     public static func encode(_ gray: GrayImage) throws(ImageError) -> [UInt8] {
+        try encode(gray.pixels, width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_GRAY), channels: 1)
+    }
+
+    /// Encodes 8-bit RGB pixels (`width × height × 3` bytes, row-major) as PNG.
+    public static func encodeRGB(_ pixels: [UInt8], width: Int, height: Int) throws(ImageError) -> [UInt8] {
+        try encode(pixels, width: width, height: height, format: UInt32(PNG_FORMAT_RGB), channels: 3)
+    }
+
+    /// The corresponding C function is `png_image_write_to_memory`.
+    private static func encode(
+        _ pixels: [UInt8], width: Int, height: Int, format: UInt32, channels: Int
+    ) throws(ImageError) -> [UInt8] {
+        precondition(pixels.count == width * height * channels, "pixels do not match the size")
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(gray.width)
-        image.height = UInt32(gray.height)
-        image.format = UInt32(PNG_FORMAT_GRAY)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = format
         defer { png_image_free(&image) }
         var size = 0
         // First ask for the size, then write.
-        let sized = gray.pixels.withUnsafeBytes { pixels in
-            png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, Int32(gray.width), nil)
+        let stride = Int32(width * channels)
+        let sized = pixels.withUnsafeBytes { pixels in
+            png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil)
         }
         guard sized != 0, size > 0 else { throw ImageError(.corrupt, "cannot encode PNG: \(message(of: image))") }
         var output = [UInt8](repeating: 0, count: size)
         let written = output.withUnsafeMutableBytes { out in
-            gray.pixels.withUnsafeBytes { pixels in
-                png_image_write_to_memory(&image, out.baseAddress, &size, 0, pixels.baseAddress, Int32(gray.width), nil)
+            pixels.withUnsafeBytes { pixels in
+                png_image_write_to_memory(&image, out.baseAddress, &size, 0, pixels.baseAddress, stride, nil)
             }
         }
         guard written != 0 else { throw ImageError(.corrupt, "cannot encode PNG: \(message(of: image))") }
         return Array(output.prefix(size))
+    }
+
+    /// Decodes a PNG to 8-bit RGB, for checking pictures.
+    ///
+    /// The corresponding C functions are `png_image_begin_read_from_memory` and
+    /// `png_image_finish_read`.
+    public static func decodeRGB(_ bytes: [UInt8]) throws(ImageError) -> (width: Int, height: Int, pixels: [UInt8]) {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw ImageError(.corrupt, "not a valid PNG: \(message(of: image))") }
+        image.format = UInt32(PNG_FORMAT_RGB)
+        let width = Int(image.width), height = Int(image.height)
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * 3), nil) }
+        guard finished != 0 else { throw ImageError(.corrupt, "damaged PNG: \(message(of: image))") }
+        return (width, height, pixels)
     }
 
     private static func message(of image: png_image) -> String {

@@ -32,6 +32,12 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print the results as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Draw the confusion matrix as a heat map into this PNG.", valueName: "file"), completion: .file(extensions: ["png"]))
+    var confusion: String?
+
+    @Flag(help: "Replace the picture file if it exists.")
+    var force = false
+
     func validate() throws {
         switch (data, images, labels) {
         case (.some, nil, nil), (nil, .some, .some): break
@@ -71,6 +77,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         if showProgress { writeStandardError("\r\u{1B}[K") }
         print(json ? evaluation.json(model: modelName).serialized(indent: 2) : evaluation.text)
+        if let confusion { try writePicture(to: confusion, force: force) { try ConfusionPicture.render(evaluation) } }
     }
 
     private func printProgress(_ done: Int, _ total: Int) {

@@ -22,6 +22,15 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(name: .customLong("render-weights"), help: ArgumentHelp("Draw the first layer's weights as a grid of image tiles into this PNG.", valueName: "file"), completion: .file(extensions: ["png"]))
+    var renderWeights: String?
+
+    @Option(help: ArgumentHelp("Draw the learning curves from the model's training history into this PNG.", valueName: "file"), completion: .file(extensions: ["png"]))
+    var plot: String?
+
+    @Flag(help: "Replace picture files that exist.")
+    var force = false
+
     func run() throws {
         guard let model = model ?? BundledModel.path else {
             throw CLIError("the bundled model is missing from fnn's resources; name a model file")
@@ -41,6 +50,10 @@ struct InspectCommand: ParsableCommand {
         if let error = inspection.error {
             printError("\(model) is damaged: \(error.at(path: nil).description)")
             throw ExitCode.failure
+        }
+        if let loaded = inspection.model {
+            if let renderWeights { try writePicture(to: renderWeights, force: force) { try WeightsPicture.render(loaded) } }
+            if let plot { try writePicture(to: plot, force: force) { try LearningCurvesPicture.render(loaded.history) } }
         }
     }
 }

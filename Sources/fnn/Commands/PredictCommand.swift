@@ -56,6 +56,9 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("save-normalized"), help: ArgumentHelp("Write the 28 × 28 image the network saw for each input into this folder.", valueName: "dir"), completion: .directory)
     var saveNormalized: String?
 
+    @Option(name: .customLong("contact-sheet"), help: ArgumentHelp("Draw the digits the network saw, labelled with its predictions, into this PNG (misclassified ones framed in red when labels are known).", valueName: "file"), completion: .file(extensions: ["png"]))
+    var contactSheet: String?
+
     @Option(name: .customLong("max-file-size"), help: ArgumentHelp("Refuse PNG files larger than this many bytes.", valueName: "bytes"))
     var maxFileSize: Int = PNGLimits.standard.maximumFileSize
 
@@ -86,7 +89,7 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("the model takes \(contract.width)×\(contract.height) = \(loaded.inputSize) inputs; fnn predict makes 28×28 MNIST-style digits")
         }
         guard topK <= loaded.outputSize else { throw ValidationError("--top-k is larger than the model's \(loaded.outputSize) classes.") }
-        for path in [output, report].compactMap({ $0 }) where !force && FileSystem.exists(path) {
+        for path in [output, report, contactSheet].compactMap({ $0 }) where !force && FileSystem.exists(path) {
             throw CLIError("\(path) already exists; pass --force to replace it.")
         }
         let labelSource: LabelSource?
@@ -110,6 +113,7 @@ struct PredictCommand: ParsableCommand {
 
         var text = format.header(topK: topK).map { $0 + "\n" } ?? ""
         var results: [PredictionResult] = []
+        var sheet: [ContactSheetPicture.Item] = []
         results.reserveCapacity(collection.entries.count)
         let chunk = 4096
         var start = 0
@@ -125,6 +129,14 @@ struct PredictCommand: ParsableCommand {
                 text = ""
             }
             try saveDigits(batch)
+            if contactSheet != nil, sheet.count < ContactSheetPicture.maximumItems {
+                for result in batch {
+                    guard case .success(let prediction) = result.outcome else { continue }
+                    sheet.append(ContactSheetPicture.Item(
+                        pixels: prediction.normalized, prediction: prediction.label, confidence: prediction.confidence,
+                        wrong: trueLabel(of: result.path, labels: labelSource, model: loaded).map { $0 != prediction.label }))
+                }
+            }
             results += batch.map { result in
                 var light = result
                 if case .success(var prediction) = result.outcome {
@@ -144,9 +156,19 @@ struct PredictCommand: ParsableCommand {
             do { try AtomicFile.write(Array(text.utf8), to: output, overwrite: force) } catch { throw CLIError("\(error)") }
         }
         try writeReport(results, model: loaded, source: labelSource ?? folderLabels(results, model: loaded))
+        if let contactSheet {
+            try writePicture(to: contactSheet, force: force) { try ContactSheetPicture.render(sheet) }
+        }
         if results.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(2)
         }
+    }
+
+    /// The true label of `path`, from --labels or its folder's name when that is a label.
+    private func trueLabel(of path: String, labels: LabelSource?, model: Model) -> String? {
+        if let labels { return labels.label(of: path) }
+        let names = Set((0..<model.outputSize).map { model.metadata.label($0) })
+        return LabelSource.folders.label(of: path).flatMap { names.contains($0) ? $0 : nil }
     }
 
     /// Folder names as labels, when every image sits in a folder named after a label.

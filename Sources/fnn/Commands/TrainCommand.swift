@@ -110,6 +110,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Write the model to --save after every epoch.")
     var checkpoint = false
 
+    @Option(help: ArgumentHelp("Draw the learning curves into this PNG (after every epoch).", valueName: "file"), completion: .file(extensions: ["png"]))
+    var plot: String?
+
     @Option(help: ArgumentHelp("Continue training a model saved by fnn train, with its optimiser state and epoch count.", valueName: "model"), completion: .file(extensions: ["fnn"]))
     var resume: String?
 
@@ -139,6 +142,7 @@ struct TrainCommand: ParsableCommand {
         let early = configuration.problems()
         guard early.isEmpty else { throw ValidationError(early.joined(separator: "; ") + ".") }
 
+        if let plot, !force, FileSystem.exists(plot) { throw CLIError("\(plot) already exists; pass --force to replace it.") }
         let outputExists = FileSystem.exists(save)
         if outputExists, !force, resume.map({ !samePath($0, save) }) ?? true {
             throw CLIError("\(save) already exists; pass --force to replace it, or --save another file.")
@@ -172,6 +176,11 @@ struct TrainCommand: ParsableCommand {
             },
             afterEpoch: { model in
                 if let metrics { try writeText(MetricsCSV.text(history), to: metrics) }
+                if let plot {
+                    do { try AtomicFile.write(try LearningCurvesPicture.render(history).png(), to: plot, overwrite: true) } catch {
+                        throw CLIError("cannot draw \(plot): \(error)")
+                    }
+                }
                 if checkpoint { try write(model) }
             },
             shouldStop: { stop.isRaised })
