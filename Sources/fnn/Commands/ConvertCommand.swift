@@ -8,7 +8,8 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Convert a model between format versions, number types and network2.py JSON.",
         discussion: """
             IN and OUT are .fnn model files or, by their .json extension, the JSON that \
-            network2.py of "Neural Networks and Deep Learning" saves. Unknown ancillary chunks \
+            network2.py of "Neural Networks and Deep Learning" saves; OUT may also be an \
+            .onnx file (ONNX IR 8, opset 13, float32, see formats/onnx.md). Unknown ancillary chunks \
             are kept. OUT is written to a temporary file and renamed into place, and is never \
             replaced unless --force is given.
 
@@ -17,6 +18,7 @@ struct ConvertCommand: ParsableCommand {
               fnn convert model.fnn small.fnn --dtype f16       # halve the size
               fnn convert model.fnn v1.fnn --format-version 1   # for older readers
               fnn convert network2.json model.fnn               # import from network2.py
+              fnn convert model.fnn model.onnx                  # export to ONNX (onnxruntime, …)
             """
     )
 
@@ -64,8 +66,11 @@ struct ConvertCommand: ParsableCommand {
         if let dtype { model = model.converted(to: dtype) }
         if dropTrainingState { model.optimizerState = nil }
         let bytes: [UInt8]
+        let isONNX = output.lowercased().hasSuffix(".onnx")
         do {
-            if ModelLoader.isNetwork2JSON(output) {
+            if isONNX {
+                bytes = try ONNXExport.encode(model)
+            } else if ModelLoader.isNetwork2JSON(output) {
                 bytes = try Network2JSON.encode(model)
             } else {
                 bytes = try ModelFile.encode(model, version: formatVersion, allowingLoss: allowLoss)
@@ -78,8 +83,10 @@ struct ConvertCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        let target = ModelLoader.isNetwork2JSON(output) ? "network2.py JSON" : "format version \(formatVersion)"
-        let types = model.numberTypes.map(\.rawValue).joined(separator: "+")
+        let target = isONNX ? "ONNX (IR \(ONNXExport.irVersion), opset \(ONNXExport.opsetVersion))"
+            : ModelLoader.isNetwork2JSON(output) ? "network2.py JSON" : "format version \(formatVersion)"
+        let types = isONNX ? "float32 (from \(model.numberTypes.map(\.rawValue).joined(separator: "+")))"
+            : model.numberTypes.map(\.rawValue).joined(separator: "+")
         print("wrote \(output): \(target), \(types), \(bytes.count) bytes")
         if dtype != nil {
             print("largest absolute change of any parameter: \(original.largestParameterChange(from: model))")
