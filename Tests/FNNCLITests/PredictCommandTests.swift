@@ -23,7 +23,7 @@ import Testing
         let lines = csv.split(separator: "\n").map(String.init)
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
         return lines.dropFirst().map { line in
-            let fields = LabelSourceFields.split(line)
+            let fields = LabelSource.csvFields(line)
             return Dictionary(uniqueKeysWithValues: zip(header, fields))
         }
     }
@@ -185,32 +185,5 @@ import Testing
         let run = try RunFNN.run(["predict", folder])
         #expect(run.status == 1)
         #expect(run.standardError.contains("no PNG files found"))
-    }
-}
-
-/// CSV splitting for the tests (quoted fields, doubled quotes).
-enum LabelSourceFields {
-    static func split(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var previousQuote = false
-        for character in line {
-            if quoted {
-                if character == "\"" { quoted = false; previousQuote = true; continue }
-                current.append(character)
-            } else if character == "\"" {
-                if previousQuote { current.append("\"") }
-                quoted = true
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-            previousQuote = false
-        }
-        fields.append(current)
-        return fields
     }
 }

@@ -40,7 +40,7 @@ public enum LabelSource: Sendable {
     }
 
     /// The fields of one CSV line, with RFC 4180 quotes removed.
-    static func csvFields(_ line: String) -> [String] {
+    package static func csvFields(_ line: String) -> [String] {
         var fields: [String] = []
         var current = ""
         var quoted = false

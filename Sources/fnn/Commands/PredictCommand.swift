@@ -59,20 +59,11 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("contact-sheet"), help: ArgumentHelp("Draw the digits the network saw, labelled with its predictions, into this PNG (misclassified ones framed in red when labels are known).", valueName: "file"), completion: .file(extensions: ["png"]))
     var contactSheet: String?
 
-    @Option(name: .customLong("max-file-size"), help: ArgumentHelp("Refuse PNG files larger than this many bytes.", valueName: "bytes"))
-    var maxFileSize: Int = PNGLimits.standard.maximumFileSize
-
-    @Option(name: .customLong("max-pixels"), help: ArgumentHelp("Refuse images with more pixels (width × height) than this.", valueName: "n"))
-    var maxPixels: Int = PNGLimits.standard.maximumPixels
-
-    @Option(help: ArgumentHelp("Threads for reading and decoding (default: all cores).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var images: ImageOptions
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("Name at least one PNG file or folder.") }
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1.") }
-        guard maxFileSize > 0, maxPixels > 0 else { throw ValidationError("--max-file-size and --max-pixels must be positive.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
     func run() throws {
@@ -104,8 +95,7 @@ struct PredictCommand: ParsableCommand {
         guard !collection.entries.isEmpty else { throw CLIError("no PNG files found in \(paths.joined(separator: ", "))") }
 
         let predictor = BatchPredictor(
-            model: loaded, limits: PNGLimits(maximumFileSize: maxFileSize, maximumPixels: maxPixels),
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            model: loaded, limits: images.limits, threads: images.threadCount)
         let labelName = { (index: Int) in loaded.metadata.label(index) }
         let live = standardErrorIsTerminal && collection.entries.count >= 2000
         let bar = ProgressBar()

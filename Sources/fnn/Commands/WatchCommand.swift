@@ -76,20 +76,11 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-seconds"), help: ArgumentHelp("On SIGTERM, the longest wait for the batch in hand.", valueName: "s"))
     var shutdownSeconds: Double = 30
 
-    @Option(name: .customLong("max-file-size"), help: ArgumentHelp("Refuse PNG files larger than this many bytes.", valueName: "bytes"))
-    var maxFileSize: Int = PNGLimits.standard.maximumFileSize
-
-    @Option(name: .customLong("max-pixels"), help: ArgumentHelp("Refuse images with more pixels than this.", valueName: "n"))
-    var maxPixels: Int = PNGLimits.standard.maximumPixels
-
-    @Option(help: ArgumentHelp("Threads for decoding (default: all cores).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var images: ImageOptions
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.") }
         guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
-        guard maxFileSize > 0, maxPixels > 0 else { throw ValidationError("--max-file-size and --max-pixels must be positive.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
     func run() async throws {
@@ -110,8 +101,7 @@ struct WatchCommand: AsyncParsableCommand {
         }
         let processor = WatchProcessor(
             layout: layout, settleSeconds: settleSeconds,
-            limits: PNGLimits(maximumFileSize: maxFileSize, maximumPixels: maxPixels),
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            limits: images.limits, threads: images.threadCount)
         do {
             try processor.prepareFolders()
             _ = try FolderWatcher.load(model)
