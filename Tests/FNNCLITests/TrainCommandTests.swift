@@ -3,6 +3,10 @@ import FNNTestSupport
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `fnn train` on a small synthetic dataset in MNIST's file format.
 @Suite struct TrainCommandTests {
     static let arguments = [
@@ -117,6 +121,23 @@ import Testing
         #expect(run.status == 1)
         #expect(run.standardError.contains("already exists"))
         #expect(try String(contentsOfFile: model, encoding: .utf8) == "precious")
+    }
+
+    @Test func checkpointsSurviveAKill() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try SyntheticDigits.writeIDX(to: folder, training: 20_000, test: 100)
+        let model = folder + "/model.fnn"
+        let training = try RunningFNN([
+            "train", "--data", folder, "--save", model, "--layers", "16,64,3", "--epochs", "1000", "--batch-size", "1",
+            "--learning-rate", "0.01", "--validation", "100", "--threads", "1", "--plain", "--checkpoint",
+        ])
+        // By the end of epoch 2, epoch 1's checkpoint has been written.
+        #expect(training.wait(for: "epoch 2/1000", seconds: 120))
+        kill(training.process.processIdentifier, SIGKILL)
+        _ = training.finish()
+        // The checkpoint written after epoch 1 is whole.
+        #expect(try RunFNN.run(["inspect", model]).status == 0)
+        #expect(try ModelFile.load(contentsOf: model).model.history.count >= 1)
     }
 
     @Test func ctrlCSavesAValidModelThatResumes() throws {
