@@ -85,6 +85,7 @@ public struct FolderWatcher: Service {
         let stop = StopFlag()
         try await withGracefulShutdownHandler {
             var lastScan = WatchProcessor.now()
+            var lastRecovery = lastScan
             while !stop.isRaised && !Task.isCancelled {
                 #if canImport(Glibc)
                 var events = inotify.next(milliseconds: 100)
@@ -127,9 +128,12 @@ public struct FolderWatcher: Service {
                     lastScan = now
                 }
                 if !names.isEmpty { waiting = await handle(Array(Set(names)).sorted(), alreadyClaimed: false, serving: serving) }
-                // Files left in processing by a failed write are retried.
-                let stranded = processor.scanProcessing()
-                if !stranded.isEmpty, names.isEmpty { await handle(stranded, alreadyClaimed: true, serving: serving) }
+                // Files left in processing (a move that failed) are finished, at most once a
+                // second, through recovery, so none gets a second result.
+                if names.isEmpty, now - lastRecovery >= 1, !processor.scanProcessing().isEmpty {
+                    lastRecovery = now
+                    await handle(processor.recover(), alreadyClaimed: true, serving: serving)
+                }
             }
         } onGracefulShutdown: {
             stop.raise()
@@ -150,7 +154,7 @@ public struct FolderWatcher: Service {
         while start < names.count {
             let slice = Array(names[start..<min(start + batchLimit, names.count)])
             start += batchLimit
-            let claimed = alreadyClaimed ? slice : processor.claim(slice)
+            var claimed = alreadyClaimed ? slice : processor.claim(slice)
             if !alreadyClaimed, claimed.count < slice.count {
                 leftOver = slice.contains { access(processor.layout.incoming + "/" + $0, F_OK) == 0 }
             }
@@ -174,6 +178,11 @@ public struct FolderWatcher: Service {
                     logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                     try? await Task.sleep(for: .seconds(min(30, attempt)))
                     if Task.isCancelled { return leftOver }
+                    // Part of the batch may have been logged before the failure: those
+                    // files are only moved, so none gets a second result.
+                    let unlogged = Set(processor.recover())
+                    claimed = claimed.filter(unlogged.contains)
+                    if claimed.isEmpty { break }
                 }
             }
         }
