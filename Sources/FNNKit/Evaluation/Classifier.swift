@@ -10,10 +10,17 @@ public struct Classifier: Sendable {
 
     private let engine: Engine
     public let model: Model
+    /// The binary32 network that reads 8-bit digits directly, built once.
+    private let pixelNetwork: PixelNetwork?
 
     public init(_ model: Model) {
         self.model = model
         engine = model.numberTypes.contains(.f64) ? .double(DenseNetwork(model)) : .single(DenseNetwork(model))
+        if case .single(let network) = engine, !network.layers.isEmpty {
+            pixelNetwork = PixelNetwork(network, contract: model.metadata.inputContract)
+        } else {
+            pixelNetwork = nil
+        }
     }
 
     /// Whether the network computes in binary64.
@@ -71,9 +78,7 @@ extension Classifier {
         let batchSize = PixelNetwork.batchSize
         let batches = stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
         var result = [[Double]](repeating: [], count: count)
-        let engine = engine
-        let contract = model.metadata.inputContract
-        let pixelNetwork: PixelNetwork? = if case .single(let network) = engine { PixelNetwork(network, contract: contract) } else { nil }
+        let pixelNetwork = pixelNetwork
         let run: @Sendable (Range<Int>) -> [[Double]] = { range in
             let rows: [[Double]]
             if let pixelNetwork {
