@@ -64,48 +64,6 @@ public struct TrainingData: Sendable {
             }
         }
     }
-
-    /// Writes the images `indices` into the rows of `batch`, each shifted by up to
-    /// `shift` pixels in x and y (zero filling) when `random` is given.
-    public func fill<Scalar: NetworkScalar>(
-        _ batch: inout Matrix<Scalar>, with indices: ArraySlice<Int>, shift: Int, random: inout SplitMix64
-    ) {
-        let table = contract.table(Scalar.self)
-        let rows = dataset.rows
-        let columns = dataset.columns
-        let size = rows &* columns
-        dataset.pixels.withUnsafeBufferPointer { pixels in
-            table.withUnsafeBufferPointer { table in
-                batch.elements.withUnsafeMutableBufferPointer { out in
-                    let zero = table[0]
-                    for (row, index) in indices.enumerated() {
-                        let source = index &* size
-                        let target = row &* size
-                        if shift == 0 {
-                            for offset in 0..<size { out[target &+ offset] = table[Int(pixels[source &+ offset])] }
-                            continue
-                        }
-                        let span = UInt64(2 * shift + 1)
-                        let dx = Int(random.next() % span) - shift
-                        let dy = Int(random.next() % span) - shift
-                        for y in 0..<rows {
-                            let sourceY = y &- dy
-                            let line = target &+ y &* columns
-                            guard sourceY >= 0, sourceY < rows else {
-                                for x in 0..<columns { out[line &+ x] = zero }
-                                continue
-                            }
-                            for x in 0..<columns {
-                                let sourceX = x &- dx
-                                out[line &+ x] = sourceX >= 0 && sourceX < columns
-                                    ? table[Int(pixels[source &+ sourceY &* columns &+ sourceX])] : zero
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 extension InputContract {
