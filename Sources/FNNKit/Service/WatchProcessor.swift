@@ -150,19 +150,11 @@ public struct WatchProcessor: Sendable {
             throw FileAccessError(path: logPath, message: "cannot be opened (\(String(cString: strerror(errno))))")
         }
         defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + written }, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                // Cut off what was written of this batch, so the log stays whole lines.
-                var status = stat()
-                if fstat(descriptor, &status) == 0 { _ = ftruncate(descriptor, status.st_size - off_t(written)) }
-                throw FileAccessError(path: logPath, message: "cannot be written (\(reason))")
-            }
-            written += count
+        if let failure = FileDescriptorWriting.writeAll(descriptor, Array(text.utf8)) {
+            // Cut off what was written of this batch, so the log stays whole lines.
+            var status = stat()
+            if fstat(descriptor, &status) == 0 { _ = ftruncate(descriptor, status.st_size - off_t(failure.written)) }
+            throw FileAccessError(path: logPath, message: "cannot be written (\(failure.reason))")
         }
         guard fdatasync(descriptor) == 0 else {
             throw FileAccessError(path: logPath, message: "cannot be flushed to disk (\(String(cString: strerror(errno))))")
@@ -263,16 +255,9 @@ public struct WatchProcessor: Sendable {
             throw FileAccessError(path: path, message: "cannot be created (\(String(cString: strerror(errno))))")
         }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + written }, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                unlink(path)
-                throw FileAccessError(path: path, message: "cannot be written (\(reason))")
-            }
-            written += count
+        if let failure = FileDescriptorWriting.writeAll(descriptor, bytes) {
+            unlink(path)
+            throw FileAccessError(path: path, message: "cannot be written (\(failure.reason))")
         }
     }
 

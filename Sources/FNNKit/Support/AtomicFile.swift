@@ -25,18 +25,9 @@ public enum AtomicFile {
         defer {
             if !success { unlink(temporary) }
         }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let reason = errorText()
-                close(descriptor)
-                throw FileAccessError(path: path, message: "cannot be written (\(reason))")
-            }
-            written += result
+        if let failure = FileDescriptorWriting.writeAll(descriptor, bytes) {
+            close(descriptor)
+            throw FileAccessError(path: path, message: "cannot be written (\(failure.reason))")
         }
         fchmod(descriptor, 0o644)
         guard fsync(descriptor) == 0 else {
@@ -71,14 +62,6 @@ public enum AtomicFile {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let folder = String(path[..<slash])
         return folder.isEmpty ? "/" : folder
-    }
-
-    private static func systemWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, pointer, count)
-        #else
-        Darwin.write(descriptor, pointer, count)
-        #endif
     }
 
     private static func errorText() -> String {

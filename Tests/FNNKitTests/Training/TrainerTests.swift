@@ -43,7 +43,7 @@ import Testing
     @Test func resumingFromACheckpointContinuesExactly() throws {
         let configuration = SyntheticDigits.configuration()
         var checkpoint: Model?
-        let straight = try Trainer(configuration: configuration).train(data: Self.data, afterEpoch: { model in
+        let straight = Trainer(configuration: configuration).train(data: Self.data, afterEpoch: { model in
             if model.history.count == 2 { checkpoint = model }
         }).model
         // Through the file, as `--checkpoint` and `--resume` do.
