@@ -313,6 +313,8 @@ def _read_v2(d):
         elif typ == b"hyps" or typ == b"meta":
             st[tname] = _parse_kv(d, o, d0, n, tname,
                                   KNOWN_HYPS if tname == "hyps" else KNOWN_META)
+            if tname == "meta":
+                _check_input_contract(st[tname], o, st["arch"]["sizes"][0])
         elif typ == b"hist":
             st["hist"] = _parse_hist(d, o, d0, n)
         elif typ == b"FEND":
@@ -458,6 +460,7 @@ def _parse_kv(d, o, d0, n, tname, known):
         if vt not in VALUE_TYPES:
             raise FnnError("invalid", p, tname)
         skey = key.decode("ascii")
+        type_at = p
         if skey in known and known[skey] != vt:
             raise FnnError("invalid", p, tname)
         p += 1
@@ -505,10 +508,50 @@ def _parse_kv(d, o, d0, n, tname, known):
                 need(4 + length)
                 value.append(_utf8(d, p + 4, length, tname))
                 p += 4 + length
-        out[skey] = {"type": VALUE_TYPES[vt], "value": value}
+        out[skey] = {"type": VALUE_TYPES[vt], "value": value, "at": type_at}
     if p != end:
         raise FnnError("invalid", o, tname)
     return out
+
+
+def _typed_values(entries):
+    """Key-value entries as the JSON form lists them (without their offsets)."""
+    return {k: {"type": v["type"], "value": v["value"]} for k, v in sorted((entries or {}).items())}
+
+
+def _check_input_contract(meta, o, input_size):
+    """The input contract rules of the specification, checked after the meta chunk."""
+    def at(key):
+        return meta[key]["at"] if key in meta else o
+
+    def value(key):
+        return meta[key]["value"] if key in meta else None
+
+    for key in ("input.width", "input.height"):
+        v = value(key)
+        if v is not None and not 1 <= v <= MAX_SIZE:
+            raise FnnError("invalid", at(key), "meta")
+    w, h = value("input.width"), value("input.height")
+    if w is not None and h is not None:
+        if w * h != input_size:
+            raise FnnError("invalid", at("input.width"), "meta")
+    elif h is not None:
+        raise FnnError("invalid", at("input.height"), "meta")
+    elif w is not None:
+        raise FnnError("invalid", at("input.width"), "meta")
+    layout = value("input.layout")
+    if layout is not None and layout != "row-major":
+        raise FnnError("invalid", at("input.layout"), "meta")
+    for key in ("input.scale_min", "input.scale_max"):
+        # _float_json has turned a non-finite number into None or a string.
+        if key in meta and not isinstance(meta[key]["value"], float):
+            raise FnnError("invalid", at(key), "meta")
+    lo = value("input.scale_min")
+    hi = value("input.scale_max")
+    lo = 0.0 if lo is None else lo
+    hi = 1.0 if hi is None else hi
+    if lo == hi:
+        raise FnnError("invalid", at("input.scale_max" if "input.scale_max" in meta else "input.scale_min"), "meta")
 
 
 def _parse_hist(d, o, d0, n):
@@ -574,8 +617,8 @@ def _describe_v2(st, version, digest, header_crc):
         "cost": COSTS[arch["cost"]],
         "input_size": arch["sizes"][0],
         "layers": layers,
-        "hyperparameters": dict(sorted((st["hyps"] or {}).items())),
-        "metadata": dict(sorted((st["meta"] or {}).items())),
+        "hyperparameters": _typed_values(st["hyps"]),
+        "metadata": _typed_values(st["meta"]),
         "history": st["hist"] or [],
         "optimizer": optimizer,
         "unknown_chunks": st["unknown"],
@@ -1296,6 +1339,29 @@ def bad_vectors(models):
     hb = _patch(hist, 4 + 48 + 4, b"\x01")
     b, o = with_chunk("hist", hb)
     bad["bad-hist-reserved"] = (b, err("invalid", o + 8 + 4 + 48 + 4, "hist"))
+
+    # --- sizes that overflow a 64-bit product, with every checksum recomputed
+    b = bytearray(mini_b)
+    b[off[1] + 8 + 8:off[1] + 8 + 16] = b"\xff" * 8  # rows = columns = 2^32 - 1
+    _fix_chunk_crc(b, off[1])
+    bad["bad-tensor-overflow"] = (_fix_fend(bytes(b), fend), err("limit", off[1] + 8 + 8, "TENS"))
+
+    # --- the input contract in meta
+    inputs = mini["input_size"]
+    height = entry("input.height", "int64", 1)
+    b, o = with_chunk("meta", raw_kv(height, entry("input.width", "int64", -28)))
+    bad["bad-input-width"] = (b, err("invalid", o + 8 + 4 + len(height) + 1 + 11, "meta"))
+    height = entry("input.height", "int64", 2)
+    b, o = with_chunk("meta", raw_kv(height, entry("input.width", "int64", inputs)))
+    bad["bad-input-size"] = (b, err("invalid", o + 8 + 4 + len(height) + 1 + 11, "meta"))
+    b, o = with_chunk("meta", raw_kv(entry("input.height", "int64", 1)))
+    bad["bad-input-height-alone"] = (b, err("invalid", o + 8 + 4 + 1 + 12, "meta"))
+    b, o = with_chunk("meta", raw_kv(entry("input.layout", "string", "column-major")))
+    bad["bad-input-layout"] = (b, err("invalid", o + 8 + 4 + 1 + 12, "meta"))
+    b, o = with_chunk("meta", raw_kv(entry("input.scale_min", "float64", float("nan"))))
+    bad["bad-input-scale-nan"] = (b, err("invalid", o + 8 + 4 + 1 + 15, "meta"))
+    b, o = with_chunk("meta", raw_kv(entry("input.scale_max", "float64", 0.0)))
+    bad["bad-input-scale-equal"] = (b, err("invalid", o + 8 + 4 + 1 + 15, "meta"))
 
     # --- version 1
     v1 = write_bytes(models["v1-small"])

@@ -149,13 +149,16 @@ enum ModelFileV2 {
             case "meta":
                 guard metadata == nil else { throw fail(.structure, "a second meta chunk") }
                 let (entries, offsets) = try KeyValueChunk.read(bytes, frame)
+                let read: Metadata
                 do {
-                    metadata = try Metadata(entries: entries)
+                    read = try Metadata(entries: entries)
                 } catch {
                     throw ModelFileError(
                         .invalid, "key \(error.key) holds \(error.found); expected \(error.expected)",
                         offset: offsets[error.key] ?? frame.offset, chunk: frame.type)
                 }
+                try InputContractRules.check(read, inputSize: architecture?.inputSize, offsets: offsets, frame: frame)
+                metadata = read
             case "hist":
                 guard history == nil else { throw fail(.structure, "a second hist chunk") }
                 history = try HistoryChunk.read(bytes, frame)

@@ -47,13 +47,25 @@ public struct Model: Sendable, Equatable {
     }
 
     /// This model with every parameter tensor stored as `type`.
-    public func converted(to type: NumberType) -> Model {
+    ///
+    /// - Throws: `ModelConversionError` naming the layers whose values do not fit `type`.
+    public func converted(to type: NumberType) throws(ModelConversionError) -> Model {
         var copy = self
-        copy.layers = layers.map {
-            Layer(
-                activation: $0.activation, weights: $0.weights.converted(to: type),
-                biases: $0.biases.converted(to: type))
+        var problems: [String] = []
+        copy.layers = layers.enumerated().map { index, layer in
+            func convert(_ tensor: Tensor, _ name: String) -> Tensor {
+                do {
+                    return try tensor.converted(to: type)
+                } catch {
+                    problems.append("the \(name) of layer \(index + 1): \(error)")
+                    return tensor
+                }
+            }
+            return Layer(
+                activation: layer.activation, weights: convert(layer.weights, "weights"),
+                biases: convert(layer.biases, "biases"))
         }
+        guard problems.isEmpty else { throw ModelConversionError(problems: problems, target: type.rawValue) }
         return copy
     }
 

@@ -95,17 +95,29 @@ public struct Tensor: Sendable, Equatable {
     ///
     /// Widening is exact. Narrowing rounds to nearest, ties to even; `int8` uses a
     /// symmetric per-tensor scale `max|x| / 127` (1 for an all-zero tensor).
-    public func converted(to type: NumberType) -> Tensor {
+    /// - Throws: `TensorConversionError` when a value is too large for `type` (beyond
+    ///   65,504 for f16, beyond binary32's range for f32, or an int8 scale that would not
+    ///   be a finite binary32), since the result would hold infinities.
+    public func converted(to type: NumberType) throws(TensorConversionError) -> Tensor {
         if type == numberType { return self }
         let values = doubles()
+        let largest = values.reduce(0) { max($0, $1.magnitude) }
         let storage: Storage
         switch type {
         case .f64: storage = .f64(values)
-        case .f32: storage = .f32(values.map(Float.init))
-        case .f16: storage = .f16(values.map(Half.bits(from:)))
+        case .f32:
+            guard largest <= Double(Float.greatestFiniteMagnitude) else {
+                throw TensorConversionError(type: type, largest: largest, limit: Double(Float.greatestFiniteMagnitude))
+            }
+            storage = .f32(values.map(Float.init))
+        case .f16:
+            guard largest < 65_520 else { throw TensorConversionError(type: type, largest: largest, limit: 65_504) }
+            storage = .f16(values.map(Half.bits(from:)))
         case .int8:
-            let largest = values.reduce(0) { max($0, $1.magnitude) }
             let scale = largest > 0 ? Float(largest / 127) : 1
+            guard scale.isFinite, scale > 0 else {
+                throw TensorConversionError(type: type, largest: largest, limit: Double(Float.greatestFiniteMagnitude))
+            }
             let divisor = Double(scale)
             storage = .int8(
                 values.map { value in
@@ -148,5 +160,18 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         self.maximum = maximum
         self.mean = mean
         self.standardDeviation = standardDeviation
+    }
+}
+
+/// A tensor whose values do not fit the number type asked for.
+public struct TensorConversionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var type: NumberType
+    /// The largest magnitude among the tensor's values.
+    public var largest: Double
+    /// The largest magnitude `type` holds.
+    public var limit: Double
+
+    public var description: String {
+        "a parameter of magnitude \(largest) does not fit \(type.rawValue) (at most \(limit))"
     }
 }

@@ -32,23 +32,48 @@ enum Zlib {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
+    /// The most that deflate can expand `compressed` bytes to: a deflate stream codes at
+    /// most 258 bytes per 2 bits of input in its best case, so about 1,032 : 1 (RFC 1951;
+    /// zlib's technical details give the same bound), plus a margin for headers.
+    static func maximumInflatedSize(_ compressed: Int) -> Int {
+        let (product, overflow) = compressed.multipliedReportingOverflow(by: 1_032)
+        return overflow ? Int.max : product + 4_096
+    }
+
     /// Decompresses a gzip stream (one or more members), refusing output over `limit` bytes.
     ///
     /// The corresponding C functions are `inflateInit2`, `inflate` and `inflateEnd`.
+    /// - Parameters:
+    ///   - deciding: once this many bytes are out (or the stream ends sooner), `decide` is
+    ///     called with them and returns how many bytes are worth producing in all; inflation
+    ///     stops there and returns what it has (so a caller reads a header first and
+    ///     inflates no further than the header declares).
     /// - Throws: `GzipError` when the data is damaged, truncated or too large.
-    static func gunzip(_ input: [UInt8], limit: Int) throws(GzipError) -> [UInt8] {
+    static func gunzip(
+        _ input: [UInt8], limit: Int, deciding: Int = 0, _ decide: (([UInt8]) -> Int)? = nil
+    ) throws(GzipError) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(min(limit, max(input.count * 4, 1024)))
+        output.reserveCapacity(min(limit, max(input.count * 4, 1024), 1 << 26))
         var stream = z_stream()
         var consumed = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var wanted = limit
+        var decided = decide == nil
 
-        while consumed < input.count {
+        func decideIfReady(final: Bool) {
+            guard !decided, let decide, output.count >= deciding || final else { return }
+            decided = true
+            wanted = max(0, min(limit, decide(output)))
+            if wanted > output.count { output.reserveCapacity(min(wanted, maximumInflatedSize(input.count))) }
+        }
+
+        members: while consumed < input.count {
             guard CZlib_inflateInit2(&stream, 15 + 16) == Z_OK else {
                 throw GzipError(message: "zlib could not start inflating", offset: consumed)
             }
             defer { inflateEnd(&stream) }
             var status: Int32 = Z_OK
+            var enough = false
             try input.withUnsafeBufferPointer { inputBuffer throws(GzipError) in
                 guard let base = inputBuffer.baseAddress else { return }
                 stream.next_in = UnsafeMutablePointer(mutating: base + consumed)
@@ -73,18 +98,30 @@ enum Zlib {
                             message: "the compressed data is damaged (\(reason))",
                             offset: consumed + Int(stream.total_in))
                     }
-                    guard output.count + produced <= limit else {
-                        throw GzipError(
-                            message: "decompresses to more than the limit of \(limit) bytes",
-                            offset: consumed + Int(stream.total_in))
+                    if output.count + produced > wanted {
+                        guard decided, decide != nil else {
+                            throw GzipError(
+                                message: "decompresses to more than the limit of \(limit) bytes",
+                                offset: consumed + Int(stream.total_in))
+                        }
+                        output.append(contentsOf: chunk[0..<(wanted - output.count)])
+                        enough = true
+                        return
                     }
                     output.append(contentsOf: chunk[0..<produced])
+                    decideIfReady(final: false)
+                    if decided, output.count >= wanted, decide != nil {
+                        enough = true
+                        return
+                    }
                 } while status != Z_STREAM_END
                 consumed += Int(stream.total_in)
             }
+            if enough { break members }
             // Tolerate zero padding after the last member, as gzip(1) does.
             if input[consumed...].allSatisfy({ $0 == 0 }) { break }
         }
+        decideIfReady(final: true)
         return output
     }
 }

@@ -63,11 +63,11 @@ struct ConvertCommand: ParsableCommand {
             throw CLIError("\(error)")
         }
         var model = original
-        if let dtype { model = model.converted(to: dtype) }
         if dropTrainingState { model.optimizerState = nil }
         let bytes: [UInt8]
         let isONNX = output.lowercased().hasSuffix(".onnx")
         do {
+            if let dtype { model = try model.converted(to: dtype) }
             if isONNX {
                 bytes = try ONNXExport.encode(model)
             } else if ModelLoader.isNetwork2JSON(output) {

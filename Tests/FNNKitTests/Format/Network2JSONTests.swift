@@ -49,13 +49,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[1, 2]", "is not"),
+        ("[1, 2]", "line 1, column 1 (byte 0): expected a JSON object ({), found '['"),
         ("{\"sizes\": [2, 1], \"weights\": [[[1, 2]]], \"biases\": [[[0]]], \"cost\": \"Other\"}", "\"cost\" is \"Other\""),
         ("{\"sizes\": [2, 1], \"weights\": [[[1]]], \"biases\": [[[0]]], \"cost\": \"QuadraticCost\"}", "weights[0][0] must have 2 numbers"),
-        ("{\"sizes\": [2, 1], \"weights\": [[[1, \"x\"]]], \"biases\": [[[0]]], \"cost\": \"QuadraticCost\"}", "weights[0][0][1] is not a finite number"),
+        ("{\"sizes\": [2, 1], \"weights\": [[[1, \"x\"]]], \"biases\": [[[0]]], \"cost\": \"QuadraticCost\"}", "line 1, column 36 (byte 35): expected a number, found '\""),
+        ("{\"sizes\": [2, 1], \"weights\": [[[1, 2, 3]]], \"biases\": [[[0]]], \"cost\": \"QuadraticCost\"}", "weights[0][0] has more than 2 numbers"),
+        ("{\"sizes\": [2, 1],\n \"weights\": [[[1, NaN]]], \"biases\": [[[0]]], \"cost\": \"QuadraticCost\"}", "line 2, column 19 (byte 36): weights[0][0][1] is not a finite number"),
+        ("{\"sizes\": [2, 1], \"sizes\": [2, 1]}", "\"sizes\" appears twice"),
+        ("{\"sizes\": [2, 70000]}", "sizes[1] is 70000.0, not a layer size"),
+        ("{\"x\": " + String(repeating: "[", count: 100) + "}", "nested more than 64 deep"),
         ("{\"sizes\": [2], \"weights\": [], \"biases\": [], \"cost\": \"QuadraticCost\"}", "2 to 65 layer sizes"),
         ("{\"sizes\": [2, 1], \"weights\": [[[1, 2]]], \"cost\": \"QuadraticCost\"}", "\"biases\" is missing"),
-        ("{\"sizes\": [2, 1", "not valid JSON"),
+        ("{\"sizes\": [2, 1", "line 1, column 16 (byte 15): the text ends where ',' or ']' in the list was expected (truncated file)"),
     ] as [(String, String)])
     func badJSONIsExplained(json: String, message: String) {
         let error = #expect(throws: Network2JSON.ImportError.self) { try Network2JSON.decode(Array(json.utf8)) }

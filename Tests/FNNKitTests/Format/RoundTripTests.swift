@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: NumberType.allCases)
     func version2KeepsEverything(type: NumberType) throws {
-        let model = Self.richModel().converted(to: type)
+        let model = try Self.richModel().converted(to: type)
         let bytes = try ModelFile.encode(model)
         let loaded = try ModelFile.decode(bytes)
         #expect(loaded.formatVersion == 2)
@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: NumberType.allCases)
     func version1KeepsTheNetworkOfASigmoidModel(type: NumberType) throws {
-        var model = Self.richModel().converted(to: type)
+        var model = try Self.richModel().converted(to: type)
         for index in model.layers.indices { model.layers[index].activation = .sigmoid }
         // Version 1 refuses to drop metadata silently …
         let refusal = #expect(throws: ModelConversionError.self) { try ModelFile.encode(model, version: 1) }
@@ -59,7 +59,7 @@ import Testing
         // … and keeps the network, widened to f64, exactly when told to drop the rest.
         let loaded = try ModelFile.decode(try ModelFile.encode(model, version: 1, allowingLoss: true))
         #expect(loaded.formatVersion == 1)
-        #expect(loaded.model.layers == model.converted(to: .f64).layers)
+        #expect(try loaded.model.layers == model.converted(to: .f64).layers)
         #expect(loaded.model.cost == model.cost)
         #expect(loaded.model.hyperparameters.learningRate == 0.1)
         #expect(loaded.model.hyperparameters.seed == 42)
@@ -82,11 +82,11 @@ import Testing
         #expect(try ModelFile.encode(upgraded, version: 1) == v1)
     }
 
-    @Test func quantisationErrorIsBounded() {
+    @Test func quantisationErrorIsBounded() throws {
         let model = Self.richModel()
-        let f16 = model.converted(to: .f16)
-        let int8 = model.converted(to: .int8)
-        #expect(model.largestParameterChange(from: model.converted(to: .f32)) < 1e-6)
+        let f16 = try model.converted(to: .f16)
+        let int8 = try model.converted(to: .int8)
+        #expect(try model.largestParameterChange(from: model.converted(to: .f32)) < 1e-6)
         #expect(model.largestParameterChange(from: f16) < 4e-3)
         #expect(model.largestParameterChange(from: f16) > 0)
         // int8: at most half a step of max|x|/127 per tensor.

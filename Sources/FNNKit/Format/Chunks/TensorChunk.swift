@@ -59,10 +59,11 @@ enum TensorChunk {
         }
         let rows = Int(reader.readUInt32() ?? 0)
         let columns = Int(reader.readUInt32() ?? 0)
-        // Shapes are compared with ARCH once the whole file has been read.
-        let count = rows * columns
-        guard count <= ModelFileLimits.maximumTensorElements else {
-            throw fail(.limit, "\(rows)×\(columns) = \(count) elements exceed the limit of 2^28", at: start + 8)
+        // The product is formed with an overflow check (two u32 fields can exceed
+        // Int.max together); shapes are compared with ARCH once the whole file is read.
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, count <= ModelFileLimits.maximumTensorElements else {
+            throw fail(.limit, "\(rows)×\(columns) elements exceed the limit of 2^28", at: start + 8)
         }
         let scale = reader.readFloat32() ?? 0
         if numberType == .int8 {

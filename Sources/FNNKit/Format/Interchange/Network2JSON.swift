@@ -11,31 +11,24 @@ public enum Network2JSON {
         public var description: String { (path.map { "\($0): " } ?? "") + message }
     }
 
-    /// The fields network2.py's `save` writes.
-    private struct SavedNetwork: Decodable {
-        var sizes: [Int]
-        var weights: [[[Double]]]
-        var biases: [[[Double]]]
-        var cost: String
-    }
-
     /// Reads a network2.py model.
+    ///
+    /// The text is read in one streaming pass (`Network2JSONReader`): no document tree, every
+    /// size checked before it grows anything, and errors that give the line, column and
+    /// byte offset.
     public static func decode(_ bytes: [UInt8], path: String? = nil) throws(ImportError) -> Model {
         func fail(_ message: String) -> ImportError { ImportError(path: path, message: message) }
-        let saved: SavedNetwork
+        var reader = Network2JSONReader(bytes)
+        let saved: Network2JSONReader.Document
         do {
-            saved = try JSONDecoder().decode(SavedNetwork.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw fail(describe(error))
+            saved = try reader.read()
         } catch {
-            throw fail("not valid JSON (\(error))")
+            let (line, column) = Network2JSONReader.location(of: error.offset, in: bytes)
+            throw fail("line \(line), column \(column) (byte \(error.offset)): \(error.message)")
         }
         let sizes = saved.sizes
         guard sizes.count >= 2, sizes.count - 1 <= ModelFileLimits.layers.upperBound else {
             throw fail("\"sizes\" must list 2 to 65 layer sizes, not \(sizes.count)")
-        }
-        for (index, size) in sizes.enumerated() where !ModelFileLimits.layerSize.contains(size) {
-            throw fail("sizes[\(index)] is \(size), outside 1…65536")
         }
         guard saved.weights.count == sizes.count - 1 else {
             throw fail("\"weights\" must be a list of \(sizes.count - 1) matrices, not \(saved.weights.count)")
@@ -63,45 +56,17 @@ public enum Network2JSON {
             metadata: Metadata(description: "imported from network2.py JSON"))
     }
 
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            var text = ""
-            for key in context.codingPath {
-                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return text.isEmpty ? "the document" : text
-        }
-        switch error {
-        case .keyNotFound(let key, _):
-            return "\"\(key.stringValue)\" is missing (network2.py JSON has sizes, weights, biases and cost)"
-        case .typeMismatch(let type, let context):
-            let expected = type == Double.self ? "a finite number" : type == Int.self ? "an integer" : "\(type)"
-            return "\(path(context)) is not \(expected)"
-        case .valueNotFound(_, let context):
-            return "\(path(context)) is null"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) is not valid: \(context.debugDescription)"
-        @unknown default:
-            return "not valid network2.py JSON"
-        }
-    }
-
+    /// Checks a matrix's shape (when `sizes` came after it, the reader could not).
     private static func matrix(
-        _ rowList: [[Double]], rows: Int, columns: Int, name: String, _ fail: (String) -> ImportError
+        _ matrix: Network2JSONReader.Matrix, rows: Int, columns: Int, name: String, _ fail: (String) -> ImportError
     ) throws(ImportError) -> [Double] {
-        guard rowList.count == rows else { throw fail("\(name) must have \(rows) rows, not \(rowList.count)") }
-        var values: [Double] = []
-        values.reserveCapacity(rows * columns)
-        for (rowIndex, row) in rowList.enumerated() {
-            guard row.count == columns else {
-                throw fail("\(name)[\(rowIndex)] must have \(columns) numbers, not \(row.count)")
-            }
-            for (columnIndex, number) in row.enumerated() {
-                guard number.isFinite else { throw fail("\(name)[\(rowIndex)][\(columnIndex)] is not a finite number") }
-                values.append(number)
-            }
+        guard matrix.rowLengths.count == rows else {
+            throw fail("\(name) must have \(rows) rows, not \(matrix.rowLengths.count)")
         }
-        return values
+        for (row, length) in matrix.rowLengths.enumerated() where length != columns {
+            throw fail("\(name)[\(row)] must have \(columns) numbers, not \(length)")
+        }
+        return matrix.values
     }
 
     /// Writes a model as network2.py JSON.
