@@ -51,6 +51,17 @@ public struct Canvas: Sendable {
         fill(x: 0, y: 0, width: width, height: height, background)
     }
 
+    /// A coordinate from a computed position, clamped far outside any canvas (and NaN
+    /// sent there too) so that it can never trap on conversion; drawing clips it.
+    static func coordinate(_ value: Double) -> Int {
+        let bound = Double(1 << 20)
+        guard !value.isNaN else { return -(1 << 20) }
+        return Int(min(bound, max(-bound, value.rounded(.towardZero))))
+    }
+
+    /// The most pixels a picture may have (a 16,384 × 16,384 canvas).
+    static let maximumPixels = 1 << 28
+
     public subscript(x: Int, y: Int) -> Color {
         let index = (y * width + x) * 3
         return Color(pixels[index], pixels[index + 1], pixels[index + 2])

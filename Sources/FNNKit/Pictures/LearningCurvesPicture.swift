@@ -14,23 +14,28 @@ public enum LearningCurvesPicture {
         let epochs = history.map { Double($0.epoch) }
         let firstEpoch = epochs.min() ?? 1
         let lastEpoch = max(epochs.max() ?? 1, firstEpoch + 1)
-        let costs = history.map(\.trainingCost).filter(\.isFinite)
-        let highestCost = max(costs.max() ?? 1, 1e-9)
+        // A file may hold any finite number here: costs are drawn when finite and not
+        // negative, accuracies clamped to 0…1, and every coordinate is clamped before it
+        // becomes an integer.
+        let costs = history.map(\.trainingCost).filter(Self.isDrawableCost)
+        let highestCost = min(max(costs.max() ?? 1, 1e-9), 1e300)
         var costTicks = Label.ticks(0, highestCost)
         if let last = costTicks.last, last < highestCost {
             // One more tick so the whole curve fits.
             costTicks.append(last + (costTicks.count > 1 ? costTicks[1] - costTicks[0] : last))
         }
         let costTop = costTicks.last ?? 1
-        let accuracies = history.map(\.validationAccuracy).filter { !$0.isNaN }
+        let accuracies = history.map(\.validationAccuracy).filter { !$0.isNaN }.map(Self.clampedAccuracy)
         let lowest = accuracies.min().map { floor($0 * 100 - 0.5) } ?? 90
         let accuracyTicks = Label.ticks(max(0, lowest), 100)
         let accuracyBottom = accuracyTicks.first ?? 0
 
-        func x(_ epoch: Double) -> Int { left + Int(Double(plotWidth) * (epoch - firstEpoch) / (lastEpoch - firstEpoch)) }
-        func yCost(_ cost: Double) -> Int { top + plotHeight - Int(Double(plotHeight) * cost / costTop) }
+        func x(_ epoch: Double) -> Int {
+            left + Canvas.coordinate(Double(plotWidth) * (epoch - firstEpoch) / (lastEpoch - firstEpoch))
+        }
+        func yCost(_ cost: Double) -> Int { top + plotHeight - Canvas.coordinate(Double(plotHeight) * cost / costTop) }
         func yAccuracy(_ percent: Double) -> Int {
-            top + plotHeight - Int(Double(plotHeight) * (percent - accuracyBottom) / max(100 - accuracyBottom, 1e-9))
+            top + plotHeight - Canvas.coordinate(Double(plotHeight) * (percent - accuracyBottom) / max(100 - accuracyBottom, 1e-9))
         }
 
         // Grid, axes and ticks.
@@ -56,7 +61,7 @@ public enum LearningCurvesPicture {
 
         // The curves, with a dot per epoch.
         var previous: (Int, Int)?
-        for record in history where record.trainingCost.isFinite {
+        for record in history where Self.isDrawableCost(record.trainingCost) {
             let point = (x(Double(record.epoch)), yCost(record.trainingCost))
             if let previous { canvas.line(from: previous, to: point, thickness: 2, .blue) }
             canvas.fill(x: point.0 - 2, y: point.1 - 2, width: 5, height: 5, .blue)
@@ -64,7 +69,7 @@ public enum LearningCurvesPicture {
         }
         previous = nil
         for record in history where !record.validationAccuracy.isNaN {
-            let point = (x(Double(record.epoch)), yAccuracy(record.validationAccuracy * 100))
+            let point = (x(Double(record.epoch)), yAccuracy(Self.clampedAccuracy(record.validationAccuracy) * 100))
             if let previous { canvas.line(from: previous, to: point, thickness: 2, .orange) }
             canvas.fill(x: point.0 - 2, y: point.1 - 2, width: 5, height: 5, .orange)
             previous = point
@@ -76,4 +81,8 @@ public enum LearningCurvesPicture {
         canvas.text("validation accuracy", x: left + 26, y: top + 18)
         return canvas
     }
+
+    private static func isDrawableCost(_ cost: Double) -> Bool { cost.isFinite && cost >= 0 && cost <= 1e300 }
+
+    private static func clampedAccuracy(_ accuracy: Double) -> Double { min(1, max(0, accuracy)) }
 }

@@ -25,6 +25,11 @@ public enum WeightsPicture {
         let gridWidth = columns * (tileWidth + gap) - gap
         let width = max(gridWidth + 2 * margin, 260)
         let height = titleHeight + rows * (tileHeight + gap) - gap + legendHeight + 2 * margin
+        // Sides are at most 65,536 and units too, so these products cannot overflow.
+        guard width * height <= Canvas.maximumPixels else {
+            throw PictureError(
+                "\(units) tiles of \(contract.width) × \(contract.height) make a \(width) × \(height) picture, over the limit of 2^28 pixels")
+        }
         var canvas = Canvas(width: width, height: height)
         canvas.text("Layer 1 weights: \(units) units, \(contract.width) x \(contract.height) inputs", x: margin, y: margin)
         let top = margin + titleHeight

@@ -3,7 +3,7 @@ import Crypto
 /// SHA-256 through swift-crypto.
 package enum SHA256Digest {
     /// The 32-byte SHA-256 of `bytes`.
-    static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+    package static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var hasher = SHA256()
         if let done: Void = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
             _ = done
