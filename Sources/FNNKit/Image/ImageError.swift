@@ -10,11 +10,15 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var code: Code
+    /// What is wrong, naming the chunk, field and byte offset where there is one.
     public var message: String
+    /// The byte offset in the file where the problem was found, if it is in one place.
+    public var offset: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, offset: Int? = nil) {
         self.code = code
         self.message = message
+        self.offset = offset
     }
 
     public var description: String { message }

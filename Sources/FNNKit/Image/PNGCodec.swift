@@ -27,42 +27,67 @@ public enum PNGCodec {
     /// Decodes any PNG (grey 1–16 bits, palette, grey+alpha, RGB, RGBA, interlaced, tRNS)
     /// to 8-bit grey with alpha.
     ///
+    /// The file is checked by `prepare` first; libpng only sees the chunks it needs.
     /// 16-bit images without colour-space information are taken as sRGB, as 8-bit ones
     /// are, rather than libpng's default of linear (which brightens them).
     /// The corresponding C functions are `png_image_begin_read_from_memory`,
     /// `png_image_finish_read` and `png_image_free`.
     /// - Throws: `ImageError` for a file that is not a complete, valid PNG within `limits`.
     static func decode(_ bytes: [UInt8], limits: PNGLimits) throws(ImageError) -> GrayAlpha {
+        let chunks = try prepare(bytes, limits: limits)
+        var hasAlpha = false
+        let (width, height, samples) = try read(chunks, from: bytes, channels: 2) { image in
+            hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+            image.format = UInt32(PNG_FORMAT_GA)
+            image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+        }
+        return GrayAlpha(width: width, height: height, samples: samples, hasAlpha: hasAlpha)
+    }
+
+    /// Checks everything about `bytes` that can cost memory or time before libpng sees
+    /// them: the signature, the chunk list and header (`PNGChunkScanner`), the amount of
+    /// compressed image data, and what it inflates to (`PNGChunkList.checkImageData`).
+    static func prepare(_ bytes: [UInt8], limits: PNGLimits) throws(ImageError) -> PNGChunkList {
         guard hasSignature(bytes) else {
             throw ImageError(.notPNG, "not a PNG file (it does not start with the PNG signature)")
         }
-        guard bytes.count >= 8 + 25 + 12, bytes.suffix(12).elementsEqual(trailer) else {
-            throw ImageError(.truncated, "truncated: the file does not end with an IEND chunk (it may still be being written)")
-        }
+        let chunks = try PNGChunkScanner.scan(bytes, limits: limits)
+        try chunks.checkImageData(in: bytes)
+        return chunks
+    }
+
+    /// Decodes checked chunks with libpng into `channels` 8-bit samples per pixel, after
+    /// `configure` has chosen the format from the header libpng read.
+    private static func read(
+        _ chunks: PNGChunkList, from bytes: [UInt8], channels: Int, configure: (inout png_image) -> Void
+    ) throws(ImageError) -> (width: Int, height: Int, samples: [UInt8]) {
+        let stream = chunks.libpngStream(from: bytes)
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
-        let began = bytes.withUnsafeBytes { buffer in
+        let began = stream.withUnsafeBytes { buffer in
             png_image_begin_read_from_memory(&image, buffer.baseAddress, buffer.count)
         }
         guard began != 0 else { throw ImageError(.corrupt, "not a valid PNG: \(message(of: image))") }
-        let width = Int(image.width)
-        let height = Int(image.height)
-        guard width > 0, height > 0, width.multipliedReportingOverflow(by: height).partialValue <= limits.maximumPixels,
-            width <= limits.maximumPixels, height <= limits.maximumPixels
-        else {
-            throw ImageError(
-                .tooLarge, "too large: \(width) × \(height) pixels is over the limit of \(limits.maximumPixels) (--max-pixels)")
+        let width = chunks.header.width
+        let height = chunks.header.height
+        guard Int(image.width) == width, Int(image.height) == height else {
+            throw ImageError(.corrupt, "not a valid PNG: libpng read a different size from the IHDR chunk")
         }
-        let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
-        image.format = UInt32(PNG_FORMAT_GA)
-        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
-        var samples = [UInt8](repeating: 0, count: width * height * 2)
+        configure(&image)
+        // The header is within PNGHeader.maximumSide and the pixel limit, so none of
+        // these overflow; they are checked anyway rather than trapped.
+        let (rowBytes, rowOverflow) = width.multipliedReportingOverflow(by: channels)
+        let (count, countOverflow) = rowBytes.multipliedReportingOverflow(by: height)
+        guard !rowOverflow, !countOverflow, let stride = Int32(exactly: rowBytes) else {
+            throw ImageError(.tooLarge, "too large: \(width) × \(height) pixels")
+        }
+        var samples = [UInt8](repeating: 0, count: count)
         let finished = samples.withUnsafeMutableBytes { buffer in
-            png_image_finish_read(&image, nil, buffer.baseAddress, Int32(width * 2), nil)
+            png_image_finish_read(&image, nil, buffer.baseAddress, stride, nil)
         }
         guard finished != 0 else { throw ImageError(.corrupt, "damaged PNG: \(message(of: image))") }
-        return GrayAlpha(width: width, height: height, samples: samples, hasAlpha: hasAlpha)
+        return (width, height, samples)
     }
 
     /// Encodes an 8-bit grey image as PNG.
@@ -79,16 +104,23 @@ public enum PNGCodec {
     private static func encode(
         _ pixels: [UInt8], width: Int, height: Int, format: UInt32, channels: Int
     ) throws(ImageError) -> [UInt8] {
-        precondition(pixels.count == width * height * channels, "pixels do not match the size")
+        let (rowBytes, rowOverflow) = width.multipliedReportingOverflow(by: channels)
+        let (count, countOverflow) = rowBytes.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, !rowOverflow, !countOverflow, pixels.count == count,
+            let stride = Int32(exactly: rowBytes), let width32 = UInt32(exactly: width),
+            let height32 = UInt32(exactly: height)
+        else {
+            throw ImageError(
+                .corrupt, "cannot encode PNG: \(pixels.count) bytes do not make a \(width) × \(height) × \(channels) image")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(width)
-        image.height = UInt32(height)
+        image.width = width32
+        image.height = height32
         image.format = format
         defer { png_image_free(&image) }
         var size = 0
         // First ask for the size, then write.
-        let stride = Int32(width * channels)
         let sized = pixels.withUnsafeBytes { pixels in
             png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil)
         }
@@ -103,21 +135,18 @@ public enum PNGCodec {
         return Array(output.prefix(size))
     }
 
-    /// Decodes a PNG to 8-bit RGB, for checking pictures.
+    /// Decodes a PNG to 8-bit RGB, for checking pictures, after the same checks as
+    /// `decode`.
     ///
     /// The corresponding C functions are `png_image_begin_read_from_memory` and
     /// `png_image_finish_read`.
-    public static func decodeRGB(_ bytes: [UInt8]) throws(ImageError) -> (width: Int, height: Int, pixels: [UInt8]) {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        defer { png_image_free(&image) }
-        let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
-        guard began != 0 else { throw ImageError(.corrupt, "not a valid PNG: \(message(of: image))") }
-        image.format = UInt32(PNG_FORMAT_RGB)
-        let width = Int(image.width), height = Int(image.height)
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * 3), nil) }
-        guard finished != 0 else { throw ImageError(.corrupt, "damaged PNG: \(message(of: image))") }
+    public static func decodeRGB(
+        _ bytes: [UInt8], limits: PNGLimits = .standard
+    ) throws(ImageError) -> (width: Int, height: Int, pixels: [UInt8]) {
+        let chunks = try prepare(bytes, limits: limits)
+        let (width, height, pixels) = try read(chunks, from: bytes, channels: 3) { image in
+            image.format = UInt32(PNG_FORMAT_RGB)
+        }
         return (width, height, pixels)
     }
 

@@ -1,6 +1,6 @@
 import CZlib
 
-/// The only file that talks to zlib: CRC-32 and gzip decompression.
+/// The only file that talks to zlib: CRC-32, gzip decompression and measuring zlib streams.
 enum Zlib {
     /// The CRC-32 (ISO 3309, as in PNG and gzip) of `bytes`, continuing from `crc`.
     ///
@@ -123,6 +123,56 @@ enum Zlib {
         }
         decideIfReady(final: true)
         return output
+    }
+
+    /// How far a zlib stream inflates, as counted by `inflatedCount`.
+    enum InflatedCount: Sendable, Equatable {
+        /// The stream ended after `bytes` of output.
+        case ended(bytes: Int)
+        /// The input ran out after `bytes` of output, before the stream ended.
+        case inputEnded(bytes: Int)
+        /// The stream went on past the limit; inflating stopped there.
+        case overLimit
+        /// zlib found damaged data after `bytes` of output.
+        case damaged(bytes: Int, reason: String)
+    }
+
+    /// Inflates the zlib stream stored in `pieces` of `input` (in order), counting the
+    /// output in a 64 KiB scratch buffer without keeping it, and stopping as soon as it
+    /// passes `limit` bytes.
+    ///
+    /// The corresponding C functions are `inflateInit2`, `inflate` and `inflateEnd`.
+    /// - Complexity: O(*n* + min(*limit*, output)) for *n* input bytes, in time; 64 KiB
+    ///   plus zlib's 40 KiB of state, in memory.
+    static func inflatedCount(of input: [UInt8], pieces: [Range<Int>], limit: Int) -> InflatedCount {
+        var stream = z_stream()
+        guard CZlib_inflateInit2(&stream, 15) == Z_OK else { return .damaged(bytes: 0, reason: "zlib could not start") }
+        defer { inflateEnd(&stream) }
+        var scratch = [UInt8](repeating: 0, count: 1 << 16)
+        var produced = 0
+        return input.withUnsafeBufferPointer { inputBuffer -> InflatedCount in
+            scratch.withUnsafeMutableBufferPointer { out -> InflatedCount in
+                guard let base = inputBuffer.baseAddress, let outBase = out.baseAddress else { return .inputEnded(bytes: 0) }
+                for piece in pieces where piece.lowerBound >= 0 && piece.upperBound <= inputBuffer.count {
+                    stream.next_in = UnsafeMutablePointer(mutating: base + piece.lowerBound)
+                    stream.avail_in = uInt(clamping: piece.count)
+                    repeat {
+                        stream.next_out = outBase
+                        stream.avail_out = uInt(out.count)
+                        let status = inflate(&stream, Z_NO_FLUSH)
+                        produced += out.count - Int(stream.avail_out)
+                        guard produced <= limit else { return .overLimit }
+                        if status == Z_STREAM_END { return .ended(bytes: produced) }
+                        if status == Z_BUF_ERROR { break }  // no progress without more input
+                        guard status == Z_OK else {
+                            let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                            return .damaged(bytes: produced, reason: reason)
+                        }
+                    } while stream.avail_in > 0 || stream.avail_out == 0
+                }
+                return .inputEnded(bytes: produced)
+            }
+        }
     }
 }
 
