@@ -42,7 +42,8 @@ public struct Classifier: Sendable {
         }
     }
 
-    /// The predicted class of each image in a dataset.
+    /// The predicted class of each image in a dataset; -1 for an image whose outputs are
+    /// not all finite (a model whose parameters overflow in use).
     ///
     /// - Parameter progress: called with the number of images done after each batch.
     public func predictions(
@@ -56,9 +57,9 @@ public struct Classifier: Sendable {
             let end = min(start + batchSize, dataset.count)
             switch engine {
             case .single(let network):
-                predictions += network.forward(dataset.inputs(start..<end, contract: contract, as: Float.self)).argmaxPerRow()
+                predictions += Self.classes(network.forward(dataset.inputs(start..<end, contract: contract, as: Float.self)))
             case .double(let network):
-                predictions += network.forward(dataset.inputs(start..<end, contract: contract, as: Double.self)).argmaxPerRow()
+                predictions += Self.classes(network.forward(dataset.inputs(start..<end, contract: contract, as: Double.self)))
             }
             start = end
             progress(start)
@@ -68,6 +69,14 @@ public struct Classifier: Sendable {
 }
 
 extension Classifier {
+    /// Each row's class, or -1 for a row with a NaN or infinite output.
+    static func classes<Scalar: NetworkScalar>(_ outputs: Matrix<Scalar>) -> [Int] {
+        let best = outputs.argmaxPerRow()
+        return best.indices.map { row in
+            outputs.row(row).allSatisfy(\.isFinite) ? best[row] : -1
+        }
+    }
+
     /// Class probabilities for 28 × 28 digits in MNIST's form (`count` of them, one after
     /// another in `pixels`), scaled by the model's input contract. Softmax outputs are
     /// probabilities already; other outputs are divided by their sum.

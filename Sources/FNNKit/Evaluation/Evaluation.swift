@@ -57,6 +57,9 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Evaluation {
+    /// The most classes an evaluation reports: its confusion matrix has one cell per pair.
+    public static let maximumClasses = 1_024
+
     /// Evaluates `model` on `dataset`.
     ///
     /// - Throws: `EvaluationError` when the model's input or output size does not fit the data.
@@ -67,12 +70,22 @@ extension Evaluation {
             throw EvaluationError(
                 message: "the model takes \(model.inputSize) inputs but the images have \(dataset.rows)×\(dataset.columns) = \(dataset.pixelsPerImage) pixels")
         }
+        guard dataset.count > 0 else { throw EvaluationError(message: "the data holds no images") }
+        guard model.outputSize <= maximumClasses else {
+            throw EvaluationError(
+                message: "the model has \(model.outputSize) outputs; an evaluation reports at most \(maximumClasses) classes")
+        }
         let largestLabel = Int(dataset.labels.max() ?? 0)
         guard largestLabel < model.outputSize else {
+            let item = dataset.labels.firstIndex { Int($0) >= model.outputSize } ?? 0
             throw EvaluationError(
-                message: "the model has \(model.outputSize) outputs but the data has label \(largestLabel)")
+                message: "the model has \(model.outputSize) outputs (classes 0–\(model.outputSize - 1)), but the data has label \(dataset.labels[item]) (item \(item))")
         }
         let predictions = Classifier(model).predictions(dataset, progress: progress)
+        if let image = predictions.firstIndex(of: -1) {
+            throw EvaluationError(
+                message: "the model's outputs for image \(image) are not finite numbers (its parameters overflow in use)")
+        }
         let names = (0..<model.outputSize).map { model.metadata.label($0) }
         return Evaluation(predictions: predictions, labels: dataset.labels.map(Int.init), labelNames: names)
     }

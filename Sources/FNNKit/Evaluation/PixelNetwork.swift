@@ -1,6 +1,7 @@
 /// A binary32 network that reads 8-bit images directly and, in its first layer,
 /// multiplies only the pixels a batch actually uses: MNIST-style digits are about 80 %
-/// background, and a background pixel adds nothing to any neuron. The first layer's
+/// background, and a background pixel adds nothing to any neuron when the input contract
+/// maps it to 0 (when it does not, every pixel is used). The first layer's
 /// weights are kept transposed (one contiguous row per pixel) so those rows are cheap to
 /// gather; the products go through BLAS.
 struct PixelNetwork: Sendable {
@@ -31,12 +32,17 @@ struct PixelNetwork: Sendable {
         var used = [UInt8](repeating: 0, count: width)
         var active: [Int] = []
         active.reserveCapacity(width)
-        used.withUnsafeMutableBufferPointer { used in
-            for image in range {
-                let base = image &* width
-                for column in 0..<width { used[column] |= pixels[base &+ column] }
+        if let background = table.first, background != 0 {
+            // The contract maps background to a non-zero input, so no pixel can be skipped.
+            active.append(contentsOf: 0..<width)
+        } else {
+            used.withUnsafeMutableBufferPointer { used in
+                for image in range {
+                    let base = image &* width
+                    for column in 0..<width { used[column] |= pixels[base &+ column] }
+                }
+                for column in 0..<width where used[column] != 0 { active.append(column) }
             }
-            for column in 0..<width where used[column] != 0 { active.append(column) }
         }
         let k = active.count
         var compactInput = [Float](repeating: 0, count: rows * k)

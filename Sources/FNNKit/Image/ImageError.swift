@@ -7,6 +7,8 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case tooLarge = "too-large"
         case noInk = "no-ink"
         case unreadable
+        /// The model gave NaN or infinite outputs for the image.
+        case nonFiniteOutput = "non-finite-output"
     }
 
     public var code: Code

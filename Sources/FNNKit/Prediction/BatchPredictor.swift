@@ -47,6 +47,11 @@ public struct BatchPredictor: Sendable {
         }
         for (position, index) in good.enumerated() {
             let row = probabilities[position]
+            guard row.allSatisfy(\.isFinite) else {
+                results[index].outcome = .failure(
+                    ImageError(.nonFiniteOutput, "the model's outputs for this image are not finite numbers (its weights overflow)"))
+                continue
+            }
             var best = 0
             for column in row.indices where row[column] > row[best] { best = column }
             results[index].outcome = .success(

@@ -28,6 +28,26 @@ public enum ModelSelfTest {
         return nil
     }
 
+    /// Why `model` cannot be used at all, or `nil`: whether it gives finite outputs for
+    /// a blank image, a fully inked one and (for 28 × 28 models) the twenty known digits.
+    /// A model whose parameters are finite but overflow in use (weights of 1e308, an int8
+    /// scale near binary32's limit) would otherwise report NaN as a prediction.
+    public static func outputProblem(with model: Model) -> String? {
+        let size = model.inputSize
+        guard size > 0 else { return "the model has no inputs" }
+        var pixels = [UInt8](repeating: 0, count: size) + [UInt8](repeating: 255, count: size)
+        var count = 2
+        if size == 784, let (labels, digits) = digits() {
+            pixels += digits
+            count += labels.count
+        }
+        let rows = Classifier(model).probabilities(pixels: pixels, count: count)
+        guard rows.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            return "the model's outputs are not finite numbers (its parameters overflow in use)"
+        }
+        return nil
+    }
+
     /// Twenty MNIST test digits (two per class): labels, then 784 pixels each.
     static func digits() -> ([UInt8], [UInt8])? {
         guard let url = Bundle.module.url(forResource: "selftest-digits", withExtension: "bin"),

@@ -70,12 +70,17 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
         precondition(offsets.count == batchSize, "a batch must fill the buffers")
         let width = used.count
         activeInputs.removeAll(keepingCapacity: true)
-        used.withUnsafeMutableBufferPointer { used in
-            for column in 0..<width { used[column] = 0 }
-            for offset in offsets {
-                for column in 0..<width { used[column] |= images[offset &+ column] }
+        if let background = table.first, background != 0 {
+            // The contract maps background to a non-zero input: every pixel counts.
+            activeInputs.append(contentsOf: 0..<width)
+        } else {
+            used.withUnsafeMutableBufferPointer { used in
+                for column in 0..<width { used[column] = 0 }
+                for offset in offsets {
+                    for column in 0..<width { used[column] |= images[offset &+ column] }
+                }
+                for column in 0..<width where used[column] != 0 { activeInputs.append(column) }
             }
-            for column in 0..<width where used[column] != 0 { activeInputs.append(column) }
         }
         let k = activeInputs.count
         activeInputs.withUnsafeBufferPointer { active in

@@ -55,6 +55,7 @@ struct EvaluateCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
+        if let problem = ModelSelfTest.outputProblem(with: loaded) { throw CLIError("\(modelName): \(problem)") }
         let dataset: MNISTDataset
         do {
             var imagesPath = images ?? ""
@@ -62,7 +63,7 @@ struct EvaluateCommand: ParsableCommand {
             if let data {
                 (imagesPath, labelsPath) = try MNISTDataset.files(in: data, prefix: "t10k")
             }
-            dataset = try MNISTDataset.load(images: imagesPath, labels: labelsPath, classCount: max(loaded.outputSize, 1))
+            dataset = try MNISTDataset.load(images: imagesPath, labels: labelsPath, classCount: 256)
         } catch {
             throw CLIError("\(error)")
         }

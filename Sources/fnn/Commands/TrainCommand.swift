@@ -149,6 +149,8 @@ struct TrainCommand: ParsableCommand {
         }
 
         let (training, test) = try loadData()
+        guard training.count > 0 else { throw CLIError("the training images file holds no images") }
+        guard test.count > 0 else { throw CLIError("the test images file holds no images") }
         let problems = configuration.problems(
             trainingImages: training.count, inputSize: training.pixelsPerImage,
             classCount: Int(training.labels.max() ?? 0) + 1)
@@ -156,7 +158,9 @@ struct TrainCommand: ParsableCommand {
         if let resumed, resumed.sizes.first != training.pixelsPerImage {
             throw CLIError("the resumed model takes \(resumed.inputSize) inputs but the images have \(training.pixelsPerImage) pixels")
         }
-        let data = TrainingData(training, validationSize: configuration.validationSize)
+        // A resumed model keeps the input contract it was trained with.
+        let data = TrainingData(
+            training, validationSize: configuration.validationSize, contract: resumed?.metadata.inputContract ?? .mnist)
         if let recorded = resumed?.metadata.trainingDataSHA256, recorded != data.digest {
             printError("warning: the training data differs from the data the model was trained on (SHA-256 \(recorded.prefix(12))…)")
         }
