@@ -77,8 +77,10 @@ struct PredictCommand: ParsableCommand {
         }
         let contract = loaded.metadata.inputContract
         guard loaded.inputSize == 784, contract.width == 28, contract.height == 28 else {
-            throw CLIError("the model takes \(contract.width)×\(contract.height) = \(loaded.inputSize) inputs; fnn predict makes 28×28 MNIST-style digits")
+            throw CLIError(
+                "the model takes \(loaded.inputSize) inputs (a \(contract.width)×\(contract.height) image); fnn predict makes 28×28 = 784-pixel MNIST-style digits")
         }
+        if let problem = ModelSelfTest.outputProblem(with: loaded) { throw CLIError("\(model ?? "bundled model"): \(problem)") }
         guard topK <= loaded.outputSize else { throw ValidationError("--top-k is larger than the model's \(loaded.outputSize) classes.") }
         for path in [output, report, contactSheet].compactMap({ $0 }) where !force && FileSystem.exists(path) {
             throw CLIError("\(path) already exists; pass --force to replace it.")

@@ -24,7 +24,7 @@ import Testing
         let error = #expect(throws: ModelFileError.self) { try ModelFile.decode(bytes) }
         #expect(error?.code == .limit)
         #expect(error?.chunk == "TENS")
-        #expect(error?.description.contains("4294967295×4294967295 elements exceed the limit of 2^28") == true)
+        #expect(error?.description.contains("the rows and columns fields declare 4294967295×4294967295 elements, over the limit of 2^28") == true)
         // The offset is the rows field of the first TENS chunk.
         let inspection = ModelInspection.inspect(bytes)
         let tens = try #require(inspection.chunks.first { $0.type == "TENS" })

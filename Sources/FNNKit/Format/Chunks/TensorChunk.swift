@@ -63,7 +63,7 @@ enum TensorChunk {
         // Int.max together); shapes are compared with ARCH once the whole file is read.
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, count <= ModelFileLimits.maximumTensorElements else {
-            throw fail(.limit, "\(rows)×\(columns) elements exceed the limit of 2^28", at: start + 8)
+            throw fail(.limit, "the rows and columns fields declare \(rows)×\(columns) elements, over the limit of 2^28", at: start + 8)
         }
         let scale = reader.readFloat32() ?? 0
         if numberType == .int8 {
