@@ -122,12 +122,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if earlyStopPatience < 0 { problems.append("the early-stop patience must be 0 or more") }
         if validationSize < 0 { problems.append("the validation size must be 0 or more") }
         if earlyStopPatience > 0 && validationSize == 0 { problems.append("--early-stop needs a validation set") }
-        if threads < 1 { problems.append("the thread count must be positive") }
+        if threads < 1 || threads > 1_024 { problems.append("the thread count must be 1 to 1024, not \(threads)") }
+        if epochs > 1_000_000 { problems.append("the number of epochs must be at most 1000000, not \(epochs)") }
         if augmentShift < 0 || augmentShift > 8 { problems.append("the augmentation shift must be 0 to 8 pixels") }
         if schedule == .step && (stepEpochs < 1 || !(stepFactor > 0 && stepFactor <= 1)) {
             problems.append("a step schedule needs a positive step and a factor in (0, 1]")
         }
-        if let trainingImages {
+        if let trainingImages, validationSize >= 0 {
             let training = trainingImages - validationSize
             if validationSize >= trainingImages {
                 problems.append("the validation set (\(validationSize)) leaves no training images of \(trainingImages)")
