@@ -438,7 +438,7 @@ public struct WatchProcessor: Sendable {
         return names.sorted()
     }
 
-    static func rename(_ source: BytePath, _ target: BytePath) -> Bool {
+    package static func rename(_ source: BytePath, _ target: BytePath) -> Bool {
         source.withCString { from in target.withCString { to in systemRename(from, to) } } == 0
     }
 
