@@ -3,6 +3,10 @@ import FNNTestSupport
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `fnn predict` on the PNG fixtures, run as a user runs it.
 @Suite struct PredictCommandTests {
     static let variants: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.pngVariants)) ?? [])
@@ -115,7 +119,9 @@ import Testing
         let csv = try RunFNN.run(["predict", folder])
         #expect(csv.standardOutput.contains("\"\(folder)/a,b.png\",7,"))
         #expect(csv.standardOutput.contains("\"\(folder)/say \"\"7\"\".png\",7,"))
-        #expect(csv.standardOutput.contains("\"\(folder)/new\nline.png\",7,"))
+        // A line break is escaped, so every row is one line.
+        #expect(csv.standardOutput.contains("\(folder)/new\\x0Aline.png,7,"))
+        #expect(csv.standardOutput.split(separator: "\n").count == names.count + 1)
         #expect(csv.standardOutput.contains("\(folder)/chiffre-sept-é.png,7,"))
         let jsonl = try RunFNN.run(["predict", "--format", "jsonl", folder])
         var seen: [String] = []
@@ -185,5 +191,85 @@ import Testing
         let run = try RunFNN.run(["predict", folder])
         #expect(run.status == 1)
         #expect(run.standardError.contains("no PNG files found"))
+    }
+
+    /// A folder with a FIFO and a folder named like PNGs, links out and in a loop, a
+    /// mode-000 file, a 200 MB file and awkward names: every entry gets its row, nothing
+    /// blocks or is followed, and CSV and JSON Lines stay parseable and unambiguous.
+    @Test func aHostileFolderGetsARowForEveryEntry() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let seven = try Fixtures.bytes(Fixtures.pngVariants + "/gray8/0000.png")
+        try HostileFiles.populate(folder, png: seven)
+        let base = BytePath(folder)
+        let classified = HostileFiles.awkward + [BytePath("y.png/inner.png")] + (HostileFiles.readsModeZero ? [HostileFiles.locked] : [])
+        let refused: [(BytePath, String)] = [
+            (HostileFiles.pipe, "named pipe"), (HostileFiles.linkOut, "symbolic link"), (HostileFiles.linkLoop, "symbolic link"),
+            (HostileFiles.huge, "too large"),
+        ] + (HostileFiles.readsModeZero ? [] : [(HostileFiles.locked, "permission denied")])
+
+        let jsonl = try RunFNN.run(["predict", "--format", "jsonl", folder], timeout: 120)
+        #expect(jsonl.status == 2, "\(jsonl.standardError)")
+        var rows: [BytePath: [String: Any]] = [:]
+        for line in jsonl.standardOutput.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let path = try #require(object["path"] as? String)
+            let bytes = (object["path_bytes"] as? String).flatMap(BytePath.fromHex) ?? BytePath(path)
+            #expect(rows[bytes] == nil, "two rows for \(bytes.escaped)")
+            #expect((object["path_bytes"] != nil) == !bytes.isUTF8)
+            rows[bytes] = object
+        }
+        #expect(Set(rows.keys) == Set((classified + refused.map(\.0)).map { base.appending($0) }))
+        for name in classified { #expect(rows[base.appending(name)]?["prediction"] as? String == "7", "\(name.escaped)") }
+        for (name, reason) in refused {
+            #expect((rows[base.appending(name)]?["error"] as? String)?.contains(reason) == true, "\(name.escaped): \(rows[base.appending(name)] ?? [:])")
+        }
+
+        let csv = try RunFNN.run(["predict", folder], timeout: 120)
+        #expect(csv.status == 2)
+        #expect(!csv.standardOutput.utf8.contains(0x1B) && !csv.standardError.utf8.contains(0x1B))
+        let lines = csv.standardOutput.split(separator: "\n")
+        #expect(lines.count == rows.count + 1)
+        for line in lines { #expect(LabelSource.csvFields(String(line)).count == 4, "\(line)") }
+        let paths = Set(lines.dropFirst().compactMap { LabelSource.csvFields(String($0)).first })
+        #expect(paths == Set(rows.keys.map(\.escaped)))
+        #expect(paths.contains(folder + #"/bad\xFFutf8.png"#) && paths.contains(folder + #"/bad\xFEutf8.png"#))
+        #expect(paths.contains(folder + #"/back\\x41slash.png"#))
+        #expect(csv.standardError.contains(folder + "/x.png: is a named pipe (FIFO), not a regular file"))
+    }
+
+    /// Files named directly: a FIFO is refused at once, a link loop is reported, a link
+    /// the user named is followed, and a name that is not UTF-8 is opened by its bytes.
+    @Test func hostileFilesNamedDirectly() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try HostileFiles.populate(folder, png: try Fixtures.bytes(Fixtures.pngVariants + "/gray8/0000.png"))
+        let run = try RunFNN.shell(
+            #""$FNN" predict x.png loop.png out.png big.png "$(printf 'bad\377utf8.png')" "$(printf 'bad\376utf8.png')""#,
+            currentDirectory: folder, timeout: 60)
+        #expect(run.status == 2, "\(run.standardError)")
+        let rows = Dictionary(uniqueKeysWithValues: run.standardOutput.split(separator: "\n").dropFirst().map { line in
+            let fields = LabelSource.csvFields(String(line))
+            return (fields.first ?? "", fields)
+        })
+        #expect(rows["x.png"]?.last == "is a named pipe (FIFO), not a regular file")
+        #expect(rows["loop.png"]?.last == "is a loop of symbolic links")
+        #expect(rows["out.png"]?[1] == "7")
+        #expect(rows["big.png"]?.last?.contains("too large") == true)
+        #expect(rows[#"bad\xFFutf8.png"#]?[1] == "7")
+        #expect(rows[#"bad\xFEutf8.png"#]?[1] == "7")
+    }
+
+    /// A FIFO where a model or training data should be is refused, not waited on.
+    @Test func aFIFOAsModelOrTrainingDataIsRefusedAtOnce() throws {
+        let folder = try Fixtures.temporaryFolder()
+        #expect(mkfifo(folder + "/model.fnn", 0o644) == 0)
+        let predict = try RunFNN.run(["predict", "--model", folder + "/model.fnn", Fixtures.pngVariants + "/gray8/0000.png"], timeout: 60)
+        #expect(predict.status == 1)
+        #expect(predict.standardError.contains("named pipe"), "\(predict.standardError)")
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            #expect(mkfifo(folder + "/" + name, 0o644) == 0)
+        }
+        let train = try RunFNN.run(["train", "--data", folder, "--epochs", "1"], timeout: 60)
+        #expect(train.status == 1)
+        #expect(train.standardError.contains("named pipe"), "\(train.standardError)")
     }
 }

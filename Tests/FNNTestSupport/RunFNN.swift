@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a run of the `fnn` binary printed and how it exited.
 package struct FNNRun: Sendable {
     package var status: Int32
@@ -22,13 +26,27 @@ package enum RunFNN {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    /// Runs `fnn` with `arguments` and waits for it.
+    /// Runs `fnn` with `arguments` and waits for it, at most `timeout` seconds (then it
+    /// is killed, and the run has status -9 and "timed out" on standard error).
     package static func run(
         _ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
-        currentDirectory: String? = nil
+        currentDirectory: String? = nil, timeout: Double = 600
+    ) throws -> FNNRun {
+        try run(executable: binary, arguments, environment: environment, removing: removing, currentDirectory: currentDirectory, timeout: timeout)
+    }
+
+    /// Runs `script` with `/bin/sh -c`, with `$FNN` set to the `fnn` binary: for arguments
+    /// a `String` cannot hold, such as file names that are not UTF-8 (`$(printf '\377')`).
+    package static func shell(_ script: String, currentDirectory: String? = nil, timeout: Double = 600) throws -> FNNRun {
+        try run(executable: "/bin/sh", ["-c", script], environment: ["FNN": binary], removing: [], currentDirectory: currentDirectory, timeout: timeout)
+    }
+
+    private static func run(
+        executable: String, _ arguments: [String], environment: [String: String], removing: [String],
+        currentDirectory: String?, timeout: Double
     ) throws -> FNNRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
@@ -47,14 +65,25 @@ package enum RunFNN {
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                timedOut = true
+                break
+            }
+            usleep(5_000)
+        }
         process.waitUntilExit()
         try output.close()
         try error.close()
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        let errorText = String(decoding: try Data(contentsOf: URL(fileURLWithPath: errorPath)), as: UTF8.self)
         return FNNRun(
-            status: process.terminationStatus,
+            status: timedOut ? -9 : process.terminationStatus,
             standardOutput: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self),
-            standardError: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errorPath)), as: UTF8.self))
+            standardError: timedOut ? errorText + "\ntimed out after \(timeout) s" : errorText)
     }
 }
 

@@ -27,9 +27,28 @@ public struct BatchPredictor: Sendable {
         }
     }
 
+    /// The 28 × 28 digit of one entry, or why there is none. The file is opened by its
+    /// bytes, without following a final symbolic link unless the entry allows it, and
+    /// only if it is a regular file (`FileBytes`).
+    public func digit(of entry: ImageCollection.Entry) -> Result<[UInt8], ImageError> {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(entry.location, limit: decoder.limits.maximumFileSize, followLinks: entry.followLinks)
+        } catch {
+            return .failure(error.code == .tooLarge
+                ? ImageError(.tooLarge, "too large: \(error.message) (--max-file-size)") : ImageError(.unreadable, error.message))
+        }
+        do {
+            let image = try decoder.decode(bytes)
+            return .success(try normalizer.normalize(image))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Classifies `entries`, in their order.
     public func predict(_ entries: [ImageCollection.Entry]) -> [PredictionResult] {
-        let digits = decodeInParallel(entries.map(\.path))
+        let digits = decodeInParallel(entries)
         let good = digits.indices.filter { if case .success = digits[$0] { true } else { false } }
         var pixels = [UInt8]()
         pixels.reserveCapacity(good.count * 784)
@@ -40,7 +59,7 @@ public struct BatchPredictor: Sendable {
         var results = entries.indices.map { index in
             PredictionResult(
                 path: entries[index].path, relativePath: entries[index].relativePath,
-                outcome: .failure(ImageError(.unreadable, "")))
+                outcome: .failure(ImageError(.unreadable, "")), location: entries[index].location)
         }
         for (index, entry) in digits.enumerated() {
             if case .failure(let error) = entry { results[index].outcome = .failure(error) }
@@ -63,11 +82,11 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Reads, decodes and normalises files on `threads` threads.
-    func decodeInParallel(_ paths: [String]) -> [Result<[UInt8], ImageError>] {
+    func decodeInParallel(_ paths: [ImageCollection.Entry]) -> [Result<[UInt8], ImageError>] {
         var results = [Result<[UInt8], ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: paths.count)
         let workers = min(threads, max(1, paths.count))
         if workers == 1 {
-            for (index, path) in paths.enumerated() { results[index] = digit(at: path) }
+            for (index, path) in paths.enumerated() { results[index] = digit(of: path) }
             return results
         }
         results.withUnsafeMutableBufferPointer { buffer in
@@ -76,7 +95,7 @@ public struct BatchPredictor: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var index = worker
                 while index < paths.count {
-                    slots[index] = digit(at: paths[index])
+                    slots[index] = digit(of: paths[index])
                     index += workers
                 }
             }

@@ -1,6 +1,16 @@
 import Foundation
 
 /// How `fnn predict` writes its rows.
+///
+/// Paths are written so that every row stays one line and every path can be recovered
+/// byte for byte:
+/// - CSV and table: the path, the labels and the error are escaped as `BytePath`
+///   documents (`\\` for a backslash, `\xHH` for a control character or a byte that is
+///   not UTF-8), so no field holds a line break or a terminal control; CSV fields are then
+///   quoted as RFC 4180 says when they hold a comma or a quote.
+/// - JSON Lines: `path` is the path as a JSON string (U+FFFD for bytes that are not
+///   UTF-8, control characters as `\u00XX`), and `path_bytes`, the hexadecimal bytes of
+///   the path, follows it only when the path is not valid UTF-8.
 public enum PredictionFormat: String, Sendable, CaseIterable {
     /// `path,prediction,confidence,error` (RFC 4180 quoting; `error` is empty for a
     /// classified image, and the other fields are empty for one that failed).
@@ -26,17 +36,17 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
     public func line(_ result: PredictionResult, topK: Int, labels: (Int) -> String) -> String {
         switch (self, result.outcome) {
         case (.csv, .success(let prediction)):
-            var fields = [Self.csvField(result.path), Self.csvField(prediction.label), Self.number(prediction.confidence)]
+            var fields = [Self.csvPath(result.location), Self.csvText(prediction.label), Self.number(prediction.confidence)]
             for entry in result.top(topK, labels: labels).dropFirst() {
-                fields += [Self.csvField(entry.label), Self.number(entry.probability)]
+                fields += [Self.csvText(entry.label), Self.number(entry.probability)]
             }
             return (fields + [""]).joined(separator: ",")
         case (.csv, .failure(let error)):
             let empty = [String](repeating: "", count: 2 * max(1, topK))
-            return ([Self.csvField(result.path)] + empty + [Self.csvField(error.message)]).joined(separator: ",")
+            return ([Self.csvPath(result.location)] + empty + [Self.csvText(error.message)]).joined(separator: ",")
         case (.jsonl, .success(let prediction)):
-            var members: [(String, JSONValue)] = [
-                ("path", .string(result.path)), ("prediction", .string(prediction.label)),
+            var members = Self.jsonPath(result.location) + [
+                ("prediction", .string(prediction.label)),
                 ("confidence", .number(prediction.confidence)),
                 ("probabilities", .array(prediction.probabilities.map { .number($0) })),
             ]
@@ -47,13 +57,13 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
             }
             return JSONValue.object(members).serialized()
         case (.jsonl, .failure(let error)):
-            return JSONValue.object([("path", .string(result.path)), ("error", .string(error.message))]).serialized()
+            return JSONValue.object(Self.jsonPath(result.location) + [("error", .string(error.message))]).serialized()
         case (.table, .success(let prediction)):
-            let others = result.top(topK, labels: labels).dropFirst().map { "\($0.label) \(Self.percent($0.probability))" }
-            return "\(prediction.label)  \(Self.percent(prediction.confidence).leftPadded(7))  \(Self.printable(result.path))"
+            let others = result.top(topK, labels: labels).dropFirst().map { "\(Self.printable($0.label)) \(Self.percent($0.probability))" }
+            return "\(Self.printable(prediction.label))  \(Self.percent(prediction.confidence).leftPadded(7))  \(result.location.escaped)"
                 + (others.isEmpty ? "" : "  (" + others.joined(separator: ", ") + ")")
         case (.table, .failure(let error)):
-            return "-  \("error".leftPadded(7))  \(Self.printable(result.path)): \(error.message)"
+            return "-  \("error".leftPadded(7))  \(result.location.escaped): \(Self.printable(error.message))"
         }
     }
 
@@ -61,6 +71,21 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
     public static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A path as a CSV field: escaped (see the type's documentation), then quoted.
+    static func csvPath(_ path: BytePath) -> String {
+        csvField(path.escaped)
+    }
+
+    /// Text (a label, an error message) as a CSV field: escaped, then quoted.
+    static func csvText(_ text: String) -> String {
+        csvField(BytePath.escape(text))
+    }
+
+    /// The `path` member, and `path_bytes` when the path is not UTF-8.
+    static func jsonPath(_ path: BytePath, key: String = "path") -> [(String, JSONValue)] {
+        path.isUTF8 ? [(key, .string(path.lossy))] : [(key, .string(path.lossy)), (key + "_bytes", .string(path.hex))]
     }
 
     /// A probability with six decimals, e.g. `0.998576` (faster than `String(format:)`,
@@ -76,16 +101,8 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
         String(format: "%.1f%%", value * 100)
     }
 
-    /// A path for a terminal: control characters shown as escapes.
+    /// Text for a terminal: backslashes and control characters escaped (`BytePath`).
     static func printable(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                output += String(format: "\\x%02X", scalar.value)
-            } else {
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
+        BytePath.escape(text)
     }
 }

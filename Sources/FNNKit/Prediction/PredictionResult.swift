@@ -1,8 +1,18 @@
 /// What fnn concluded about one image.
 public struct PredictionResult: Sendable {
+    /// The path for display and label matching (U+FFFD for bytes that are not UTF-8).
     public var path: String
     public var relativePath: String
     public var outcome: Result<Prediction, ImageError>
+    /// The path as bytes, as the system gave it: what the output formats write (escaped).
+    public var location: BytePath
+
+    public init(path: String, relativePath: String, outcome: Result<Prediction, ImageError>, location: BytePath? = nil) {
+        self.path = path
+        self.relativePath = relativePath
+        self.outcome = outcome
+        self.location = location ?? BytePath(path)
+    }
 
     /// A successful classification.
     public struct Prediction: Sendable {

@@ -73,13 +73,13 @@ public struct FolderWatcher: Service {
         let inotify = try Inotify()
         let incomingWatch = try inotify.watch(processor.layout.incoming)
         let modelFolder = modelPath.map { AtomicFile.parentFolder(of: $0) }
-        let modelName = modelPath.map { ($0 as String).split(separator: "/").last.map(String.init) ?? $0 }
+        let modelName = modelPath.map { BytePath($0).lastComponent }
         let modelWatch = try modelFolder.map { try inotify.watch($0) }
         #endif
 
         // Redo what an earlier run left half done, then what is waiting.
-        await handle(processor.recover(), alreadyClaimed: true, serving: serving)
-        var waiting = await handle(processor.scanIncoming(), alreadyClaimed: false, serving: serving)
+        await finish(processor.recover(), serving: serving)
+        var waiting = await intake(processor.scanIncoming(), serving: serving)
         if once { return }
 
         let stop = StopFlag()
@@ -99,7 +99,7 @@ public struct FolderWatcher: Service {
                         events += more
                     }
                 }
-                var names: [String] = []
+                var names: [BytePath] = []
                 var rescan = false
                 var modelChanged = false
                 for event in events {
@@ -118,7 +118,7 @@ public struct FolderWatcher: Service {
                 if modelChanged { serving = reload(serving) }
                 #else
                 try await Task.sleep(for: .milliseconds(100))
-                var names: [String] = []
+                var names: [BytePath] = []
                 var rescan = false
                 #endif
                 let now = WatchProcessor.now()
@@ -127,12 +127,12 @@ public struct FolderWatcher: Service {
                     names = processor.scanIncoming()
                     lastScan = now
                 }
-                if !names.isEmpty { waiting = await handle(Array(Set(names)).sorted(), alreadyClaimed: false, serving: serving) }
+                if !names.isEmpty { waiting = await intake(Array(Set(names)).sorted(), serving: serving) }
                 // Files left in processing (a move that failed) are finished, at most once a
                 // second, through recovery, so none gets a second result.
-                if names.isEmpty, now - lastRecovery >= 1, !processor.scanProcessing().isEmpty {
+                if names.isEmpty, now - lastRecovery >= 1, processor.hasLeftovers() {
                     lastRecovery = now
-                    await handle(processor.recover(), alreadyClaimed: true, serving: serving)
+                    await finish(processor.recover(), serving: serving)
                 }
             }
         } onGracefulShutdown: {
@@ -141,52 +141,64 @@ public struct FolderWatcher: Service {
         logger.info("stopped")
     }
 
-    /// Claims (unless already claimed) and processes `names`, in batches, retrying after a
-    /// pause when results cannot be written.
+    /// Claims and processes `names` of `incoming`, in batches.
     ///
     /// - Returns: whether some files were left in `incoming` because they may still be
     ///   being written.
     @discardableResult
-    private func handle(_ names: [String], alreadyClaimed: Bool, serving: Serving) async -> Bool {
+    private func intake(_ names: [BytePath], serving: Serving) async -> Bool {
         guard !names.isEmpty else { return false }
         var leftOver = false
         var start = 0
+        let incoming = BytePath(processor.layout.incoming)
         while start < names.count {
             let slice = Array(names[start..<min(start + batchLimit, names.count)])
             start += batchLimit
-            var claimed = alreadyClaimed ? slice : processor.claim(slice)
-            if !alreadyClaimed, claimed.count < slice.count {
-                leftOver = slice.contains { access(processor.layout.incoming + "/" + $0, F_OK) == 0 }
-            }
-            guard !claimed.isEmpty else { continue }
-            var attempt = 0
-            while true {
-                do {
-                    let predictor = serving.predictor ?? processor.predictor(for: serving.model)
-                    let outcomes = try processor.process(claimed, predictor: predictor, modelDigest: serving.digest)
-                    for outcome in outcomes {
-                        if let error = outcome.error {
-                            logger.warning("failed", metadata: ["file": "\(outcome.name)", "reason": "\(error)"])
-                        } else {
-                            logger.debug("done", metadata: ["file": "\(outcome.name)", "prediction": "\(outcome.prediction ?? "")"])
-                        }
-                    }
-                    logger.info("batch", metadata: ["files": "\(outcomes.count)", "failed": "\(outcomes.filter { $0.error != nil }.count)"])
-                    break
-                } catch {
-                    attempt += 1
-                    logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                    try? await Task.sleep(for: .seconds(min(30, attempt)))
-                    if Task.isCancelled { return leftOver }
-                    // Part of the batch may have been logged before the failure: those
-                    // files are only moved, so none gets a second result.
-                    let unlogged = Set(processor.recover())
-                    claimed = claimed.filter(unlogged.contains)
-                    if claimed.isEmpty { break }
+            let batch = processor.claim(slice)
+            if (batch?.names.count ?? 0) < slice.count {
+                leftOver = leftOver || slice.contains { name in
+                    var status = stat()
+                    return incoming.appending(name).withCString { lstat($0, &status) } == 0
                 }
             }
+            if let batch { await process(batch, serving: serving) }
         }
         return leftOver
+    }
+
+    /// Processes batches already claimed (left by recovery).
+    private func finish(_ batches: [WatchProcessor.Batch], serving: Serving) async {
+        for batch in batches { await process(batch, serving: serving) }
+    }
+
+    /// Processes one claimed batch, retrying after a pause when results cannot be written.
+    private func process(_ claimed: WatchProcessor.Batch, serving: Serving) async {
+        var batch = claimed
+        var attempt = 0
+        while true {
+            do {
+                let predictor = serving.predictor ?? processor.predictor(for: serving.model)
+                let outcomes = try processor.process(batch, predictor: predictor, modelDigest: serving.digest)
+                for outcome in outcomes {
+                    if let error = outcome.error {
+                        logger.warning("failed", metadata: ["file": .stringConvertible(outcome.name), "reason": "\(error)"])
+                    } else {
+                        logger.debug("done", metadata: ["file": .stringConvertible(outcome.name), "prediction": "\(outcome.prediction ?? "")"])
+                    }
+                }
+                logger.info("batch", metadata: ["files": "\(outcomes.count)", "failed": "\(outcomes.filter { $0.error != nil }.count)"])
+                return
+            } catch {
+                attempt += 1
+                logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: .seconds(min(30, attempt)))
+                if Task.isCancelled { return }
+                // Part of the batch may have been logged before the failure: those
+                // files are only moved, so none gets a second result.
+                guard let rest = processor.recover().first(where: { $0.id == batch.id }) else { return }
+                batch = rest
+            }
+        }
     }
 
     /// The new model if it loads and passes its checks, else the old one.

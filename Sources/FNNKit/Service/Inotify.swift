@@ -8,7 +8,7 @@ final class Inotify: Sendable {
     /// What happened.
     enum Event: Sendable, Equatable {
         /// A file in watched folder `folder` is ready.
-        case file(folder: Int32, name: String)
+        case file(folder: Int32, name: BytePath)
         /// The kernel's event queue overflowed: events were lost, rescan.
         case overflow
     }
@@ -64,7 +64,7 @@ final class Inotify: Sendable {
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                     events.append(.overflow)
                 } else if length > 0, offset + header + length <= count {
-                    let name = String(decoding: buffer[(offset + header)..<(offset + header + length)].prefix { $0 != 0 }, as: UTF8.self)
+                    let name = BytePath(bytes: Array(buffer[(offset + header)..<(offset + header + length)].prefix { $0 != 0 }))
                     events.append(.file(folder: watch, name: name))
                 }
                 offset += header + length

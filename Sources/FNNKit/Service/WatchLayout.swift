@@ -1,9 +1,9 @@
 /// The folders of a watched hot folder.
 ///
 /// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). fnn
-/// claims each by renaming it into `processing`, writes its result to
-/// `results/NAME.json`, then moves it to `done` (or to `failed`, with `NAME.reason.txt`
-/// beside it).
+/// claims each by renaming it into a claim folder in `processing`, appends its result to
+/// `results/results.jsonl`, then moves it to `done` (or to `failed`, with
+/// `NAME.reason.txt` in `failed/.reasons`).
 public struct WatchLayout: Sendable, Equatable {
     public var incoming: String
     public var processing: String
@@ -27,6 +27,10 @@ public struct WatchLayout: Sendable, Equatable {
     }
 
     public var all: [String] { [incoming, processing, done, failed, results] }
+
+    /// Where the reason files of failed inputs go: `failed/.reasons`, a name space of its
+    /// own (dot-names are never inputs), so a reason file can never replace an input.
+    public var reasons: String { failed + "/.reasons" }
 
     /// Whether fnn leaves a file name alone: dot-files and the temporary names editors and
     /// copy tools use while a file is being written.

@@ -6,10 +6,32 @@ import Darwin
 
 /// A file that could not be read or written.
 public struct FileAccessError: Error, Sendable, CustomStringConvertible {
+    /// What kind of problem it is, for callers to act on without matching message text.
+    public enum Code: String, Sendable {
+        /// The file does not exist.
+        case notFound = "not-found"
+        /// It is a folder, a named pipe, a device, a socket or a symbolic link that was
+        /// not to be followed (or a loop of them): only regular files are read.
+        case notRegular = "not-regular"
+        /// It is larger than the limit the caller set.
+        case tooLarge = "too-large"
+        /// The system refused access.
+        case permission
+        /// Any other failure to open, read or write.
+        case io
+    }
+
+    public var code: Code
+    /// The path, escaped for display (see `BytePath`).
     public var path: String
     public var message: String
 
     public init(path: String, message: String) {
+        self.init(.io, path: path, message: message)
+    }
+
+    public init(_ code: Code, path: String, message: String) {
+        self.code = code
         self.path = path
         self.message = message
     }
@@ -17,53 +39,122 @@ public struct FileAccessError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// Whole-file reads with a size limit checked before reading.
+/// Whole-file reads with a size limit checked before reading. This is the one whole-file
+/// reader (models, IDX files, labels, PNG images). It reads regular files only: it opens
+/// without blocking (`O_NONBLOCK`, so a named pipe cannot hang it), examines what it
+/// opened with `fstat`, and refuses folders, pipes, devices and sockets with a message
+/// that says what the path is.
 public enum FileBytes {
-    /// Reads a regular file, refusing folders and files over `limit` bytes.
+    /// Reads a regular file, refusing anything else and files over `limit` bytes.
     ///
     /// The corresponding C functions are `open`, `fstat` and `read`.
+    /// - Parameters:
+    ///   - path: the file; symbolic links are followed (it was named by the user).
+    ///   - limit: the largest size accepted, checked before reading.
     public static func read(_ path: String, limit: Int) throws(FileAccessError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw FileAccessError(path: path, message: errno == ENOENT ? "no such file" : "cannot be opened (\(errorText()))")
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw FileAccessError(path: path, message: "cannot be examined (\(errorText()))")
-        }
-        guard (status.st_mode & S_IFMT) != S_IFDIR else {
-            throw FileAccessError(path: path, message: "is a folder, not a file")
-        }
-        let size = Int(status.st_size)
-        guard size <= limit else {
-            throw FileAccessError(path: path, message: "is \(size) bytes, over the limit of \(limit)")
-        }
+        try read(BytePath(path), limit: limit, followLinks: true)
+    }
+
+    /// Reads a regular file, refusing anything else and files over `limit` bytes.
+    ///
+    /// The corresponding C functions are `open`, `fstat` and `read`.
+    /// - Parameters:
+    ///   - path: the file, as bytes.
+    ///   - limit: the largest size accepted, checked before reading.
+    ///   - followLinks: when `false`, a symbolic link as the last component is refused
+    ///     (`O_NOFOLLOW`): files found inside folders are never followed elsewhere.
+    public static func read(_ path: BytePath, limit: Int, followLinks: Bool) throws(FileAccessError) -> [UInt8] {
+        let descriptor = try openRegular(path, followLinks: followLinks, limit: limit)
+        defer { close(descriptor.descriptor) }
         // A regular file is read to the size it had when opened (a file still being
-        // written is caught by its format's own checks); other files (pipes) to their end.
-        let regular = (status.st_mode & S_IFMT) == S_IFREG
-        var bytes = [UInt8](repeating: 0, count: regular ? size : 65_536)
+        // written is caught by its format's own checks).
+        var bytes = [UInt8](repeating: 0, count: descriptor.size)
         var filled = 0
-        while true {
-            if filled == bytes.count {
-                if regular { break }
-                guard bytes.count < limit else {
-                    throw FileAccessError(path: path, message: "is over the limit of \(limit) bytes")
-                }
-                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
-            }
+        while filled < bytes.count {
             let count = bytes.withUnsafeMutableBytes { buffer in
-                systemRead(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+                systemRead(descriptor.descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw FileAccessError(path: path, message: "cannot be read (\(errorText()))")
+                throw FileAccessError(.io, path: path.escaped, message: "cannot be read (\(errorText()))")
             }
             if count == 0 { break }
             filled += count
         }
         bytes.removeSubrange(filled...)
         return bytes
+    }
+
+    /// Up to the first `count` bytes of a regular file, or `nil` when it is not one or
+    /// cannot be read. Never blocks, and never follows a final symbolic link.
+    public static func head(_ path: BytePath, count: Int) -> [UInt8]? {
+        guard let opened = try? openRegular(path, followLinks: false, limit: Int.max) else { return nil }
+        defer { close(opened.descriptor) }
+        var bytes = [UInt8](repeating: 0, count: max(0, count))
+        let read = bytes.withUnsafeMutableBytes { pread(opened.descriptor, $0.baseAddress, $0.count, 0) }
+        guard read >= 0 else { return nil }
+        bytes.removeSubrange(read...)
+        return bytes
+    }
+
+    /// What a path is, in words, when it is not a regular file (`nil` for a regular file
+    /// or one that cannot be examined). Never follows a final symbolic link.
+    ///
+    /// The corresponding C function is `lstat`.
+    public static func kindIfNotRegular(_ path: BytePath) -> String? {
+        var status = stat()
+        guard path.withCString({ lstat($0, &status) }) == 0 else { return nil }
+        return describe(status.st_mode)
+    }
+
+    /// Words for a file type that is not a regular file, `nil` for a regular file.
+    static func describe(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "is a folder, not a file"
+        case S_IFIFO: "is a named pipe (FIFO), not a regular file"
+        case S_IFLNK: "is a symbolic link, which is not followed here"
+        case S_IFSOCK: "is a socket, not a regular file"
+        case S_IFCHR, S_IFBLK: "is a device, not a regular file"
+        default: "is not a regular file"
+        }
+    }
+
+    /// Opens a regular file for reading and returns its descriptor and size.
+    private static func openRegular(
+        _ path: BytePath, followLinks: Bool, limit: Int
+    ) throws(FileAccessError) -> (descriptor: Int32, size: Int) {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
+        let descriptor = path.withCString { open($0, flags) }
+        guard descriptor >= 0 else {
+            let number = errno
+            switch number {
+            case ENOENT, ENOTDIR: throw FileAccessError(.notFound, path: path.escaped, message: "no such file")
+            case EACCES, EPERM: throw FileAccessError(.permission, path: path.escaped, message: "cannot be opened (permission denied)")
+            case ELOOP:
+                let message = followLinks
+                    ? "is a loop of symbolic links" : (kindIfNotRegular(path) ?? "is a symbolic link, which is not followed here")
+                throw FileAccessError(.notRegular, path: path.escaped, message: message)
+            case ENXIO: throw FileAccessError(.notRegular, path: path.escaped, message: "is a socket or a device without a reader, not a regular file")
+            default: throw FileAccessError(.io, path: path.escaped, message: "cannot be opened (\(errorText()))")
+            }
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = errorText()
+            close(descriptor)
+            throw FileAccessError(.io, path: path.escaped, message: "cannot be examined (\(reason))")
+        }
+        if let kind = describe(status.st_mode) {
+            close(descriptor)
+            throw FileAccessError(.notRegular, path: path.escaped, message: kind)
+        }
+        let size = Int(clamping: status.st_size)
+        guard size <= limit else {
+            close(descriptor)
+            throw FileAccessError(.tooLarge, path: path.escaped, message: "is \(size) bytes, over the limit of \(limit)")
+        }
+        return (descriptor, size)
     }
 
     private static func systemRead(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer?, _ count: Int) -> Int {

@@ -92,8 +92,8 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(error)")
         }
 
-        let collection = ImageCollection(paths)
-        for (path, reason) in collection.skipped { printError("skipped \(path): \(reason)") }
+        let collection = ImageCollection(Self.argumentBytes(paths))
+        for (path, reason) in collection.skipped { printError("skipped \(path.escaped): \(reason)") }
         guard !collection.entries.isEmpty else { throw CLIError("no PNG files found in \(paths.joined(separator: ", "))") }
 
         let predictor = BatchPredictor(
@@ -114,7 +114,9 @@ struct PredictCommand: ParsableCommand {
             let batch = predictor.predict(Array(collection.entries[start..<end]))
             for result in batch {
                 text += format.line(result, topK: topK, labels: labelName) + "\n"
-                if case .failure(let error) = result.outcome { printError("\(result.path): \(error.message)") }
+                if case .failure(let error) = result.outcome {
+                    printError("\(result.location.escaped): \(BytePath.escape(error.message))")
+                }
             }
             if output == nil {
                 print(text, terminator: "")
@@ -153,6 +155,27 @@ struct PredictCommand: ParsableCommand {
         }
         if results.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(2)
+        }
+    }
+
+    /// The command-line arguments `arguments` as the bytes the system passed: the strings
+    /// Swift gives have U+FFFD for bytes that are not UTF-8, so such an argument is matched
+    /// back to its raw `argv` entry.
+    static func argumentBytes(_ arguments: [String]) -> [BytePath] {
+        var raw: [BytePath] = []
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let length = strlen(pointer)
+            raw.append(BytePath(bytes: pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }))
+        }
+        var used = Set<Int>()
+        return arguments.map { argument in
+            guard argument.unicodeScalars.contains("\u{FFFD}") else { return BytePath(argument) }
+            guard let match = raw.indices.first(where: { !used.contains($0) && !raw[$0].isUTF8 && raw[$0].lossy == argument }) else {
+                return BytePath(argument)
+            }
+            used.insert(match)
+            return raw[match]
         }
     }
 

@@ -16,8 +16,10 @@ struct WatchCommand: AsyncParsableCommand {
             and DIR/failed, where each input ends; DIR/results/results.jsonl, with one line \
             per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
             {"file","error","error_code","model_sha256"}), written and flushed to disk \
-            before the input is moved to done/ or failed/. A failed input also gets \
-            NAME.reason.txt in DIR/failed.
+            before the input is moved to done/ or failed/; each line names its claim id, \
+            and a name that is not UTF-8 also has file_bytes (hex). A failed input also gets \
+            DIR/failed/.reasons/NAME.reason.txt. Folders, named pipes and symbolic links \
+            dropped in incoming/ are failed without being opened or followed.
 
             Every input ends in exactly one of done/ or failed/ with exactly one result, \
             even after a crash: what a crash leaves in processing/ is redone first on the \
