@@ -13,7 +13,7 @@ public struct PNGDecoder: Sendable {
         do {
             bytes = try FileBytes.read(path, limit: limits.maximumFileSize)
         } catch {
-            let tooLarge = error.message.contains("over the limit")
+            let tooLarge = error.code == .tooLarge
             throw ImageError(
                 tooLarge ? .tooLarge : .unreadable,
                 tooLarge ? "too large: \(error.message) (--max-file-size)" : error.message)
