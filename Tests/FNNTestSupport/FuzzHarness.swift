@@ -85,6 +85,9 @@ package enum FuzzHarness {
                 throw Violation(description: "fnn wrote an \(type.rawValue) file it cannot read: \(error)")
             }
         }
+        if let configuration = try? TrainingConfiguration(resuming: model) {
+            _ = configuration.problems(trainingImages: 100, inputSize: model.inputSize, classCount: model.outputSize)
+        }
         _ = try? ONNXExport.encode(model)
         if let json = try? Network2JSON.encode(model) {
             do {

@@ -7,10 +7,10 @@ import FNNKit
 /// the SHA-256 in `FEND`, version 1's CRC), so that a mutated file is stopped only by the
 /// reader's semantic checks, as a crafted file would be.
 package struct StructuredMutator {
-    package var random: SplitMix64Source
+    package var random: SplitMix64
 
     package init(seed: UInt64) {
-        random = SplitMix64Source(seed: seed)
+        random = SplitMix64(seed: seed)
     }
 
     // MARK: Values worth trying
@@ -86,23 +86,6 @@ package struct StructuredMutator {
                 contentsOf: (0..<(1 + index(16))).map { _ in UInt8(truncatingIfNeeded: random.next()) },
                 at: min(position, data.count))
         }
-    }
-}
-
-/// SplitMix64 for the fuzzers (the library's own is internal).
-package struct SplitMix64Source {
-    private var state: UInt64
-
-    package init(seed: UInt64) {
-        state = seed
-    }
-
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -37,16 +37,7 @@ public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var isUTF8: Bool { string != nil }
 
     /// The bytes as lower-case hexadecimal, for the `*_bytes` fields of JSON output.
-    public var hex: String {
-        let digits: [Character] = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return text
-    }
+    public var hex: String { SHA256Digest.hex(bytes) }
 
     /// The bytes of a hexadecimal string, or `nil` if it is not one.
     public static func fromHex(_ text: String) -> BytePath? {

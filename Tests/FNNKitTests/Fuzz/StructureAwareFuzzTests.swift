@@ -51,6 +51,7 @@ import Testing
         }
         // The checksums are recomputed, so some cases get past them and are read: proof
         // that the semantic checks, not the CRCs, are what is being exercised.
+        print("structure-aware fuzz \(name): \(count) cases, \(readable) read, slowest \(slowest)")
         #expect(readable > 0 && readable < count, "\(readable) of \(count) cases read")
         #expect(slowest < .seconds(2), "slowest case: \(slowest)")
     }
@@ -83,12 +84,13 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var mutator = StructuredMutator(seed: 0x1D_0000 &+ UInt64(original.count))
-        _ = Self.run(seed: 0x1D_0000) { _ in
+        let count = Self.run(seed: 0x1D_0000) { _ in
             let mutated = mutator.mutateIDX(original)
             // Half the cases go in valid gzip around the mutated payload.
             let bytes = mutator.chance(1, in: 2) ? StructuredMutator.storedGzip(mutated) : mutated
             FuzzHarness.exerciseIDX(bytes, folder: folder)
         }
+        print("structure-aware fuzz \(name): \(count) cases")
     }
 
     /// Every file in `Tests/Fixtures/fuzz/regressions` (inputs that once crashed fnn or

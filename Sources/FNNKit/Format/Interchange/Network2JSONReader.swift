@@ -63,44 +63,25 @@ struct Network2JSONReader {
             position = 3
             skipSpace()
         }
-        try expect(UInt8(ascii: "{"), "a JSON object ({)")
-        skipSpace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            while true {
-                skipSpace()
-                let keyOffset = position
-                let key = try readString()
-                skipSpace()
-                try expect(UInt8(ascii: ":"), "':' after the key")
-                skipSpace()
-                func once<T>(_ value: T?) throws(Failure) {
-                    if value != nil { throw Failure(message: "\"\(key)\" appears twice", offset: keyOffset) }
-                }
-                switch key {
-                case "sizes":
-                    try once(sizes)
-                    sizes = try readSizes()
-                case "weights":
-                    try once(weights)
-                    weights = try readLayers(name: "weights", sizes: sizes, isBias: false)
-                case "biases":
-                    try once(biases)
-                    biases = try readLayers(name: "biases", sizes: sizes, isBias: true)
-                case "cost":
-                    try once(cost)
-                    cost = try readString()
-                default:
-                    try skipValue(depth: 0)
-                }
-                skipSpace()
-                if peek() == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                try expect(UInt8(ascii: "}"), "',' or '}' in the object")
-                break
+        try readObject("a JSON object ({)") { (reader: inout Network2JSONReader, key: String, keyOffset: Int) throws(Failure) in
+            func once<T>(_ value: T?) throws(Failure) {
+                if value != nil { throw Failure(message: "\"\(key)\" appears twice", offset: keyOffset) }
+            }
+            switch key {
+            case "sizes":
+                try once(sizes)
+                sizes = try reader.readSizes()
+            case "weights":
+                try once(weights)
+                weights = try reader.readLayers(name: "weights", sizes: sizes, isBias: false)
+            case "biases":
+                try once(biases)
+                biases = try reader.readLayers(name: "biases", sizes: sizes, isBias: true)
+            case "cost":
+                try once(cost)
+                cost = try reader.readString()
+            default:
+                try reader.skipValue(depth: 0)
             }
         }
         skipSpace()
@@ -201,6 +182,35 @@ struct Network2JSONReader {
         }
         let shown = (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(hex8(byte))"
         return Failure(message: "expected \(what), found \(shown)", offset: position)
+    }
+
+    /// Reads `{ "key": value, … }`, calling `member` with the reader at each value, the
+    /// key and the key's offset.
+    private mutating func readObject(
+        _ what: String, _ member: (inout Network2JSONReader, String, Int) throws(Failure) -> Void
+    ) throws(Failure) {
+        try expect(UInt8(ascii: "{"), what)
+        skipSpace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            skipSpace()
+            let keyOffset = position
+            let key = try readString()
+            skipSpace()
+            try expect(UInt8(ascii: ":"), "':' after the key")
+            skipSpace()
+            try member(&self, key, keyOffset)
+            skipSpace()
+            if peek() == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            try expect(UInt8(ascii: "}"), "',' or '}' in the object")
+            return
+        }
     }
 
     /// Reads `[ element, … ]`, calling `element` with the reader at each element.
@@ -316,25 +326,8 @@ struct Network2JSONReader {
         skipSpace()
         switch peek() {
         case UInt8(ascii: "{"):
-            position += 1
-            skipSpace()
-            if peek() == UInt8(ascii: "}") {
-                position += 1
-                return
-            }
-            while true {
-                skipSpace()
-                _ = try readString()
-                skipSpace()
-                try expect(UInt8(ascii: ":"), "':' after the key")
-                try skipValue(depth: depth + 1)
-                skipSpace()
-                if peek() == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                try expect(UInt8(ascii: "}"), "',' or '}' in the object")
-                return
+            try readObject("an object") { (reader: inout Network2JSONReader, _: String, _: Int) throws(Failure) in
+                try reader.skipValue(depth: depth + 1)
             }
         case UInt8(ascii: "["):
             try readArray("a list") { (reader: inout Network2JSONReader) throws(Failure) in try reader.skipValue(depth: depth + 1) }
