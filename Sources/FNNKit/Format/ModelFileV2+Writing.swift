@@ -76,6 +76,13 @@ extension ModelFileV2 {
         if !ModelFileLimits.layerSize.contains(inputSize) {
             problems.append("its input size \(inputSize) is outside 1…65536")
         }
+        // The reader's input contract rules, so that fnn never writes a file it refuses.
+        let frame = ChunkFrame(offset: 0, length: 0, type: "meta", storedCRC: 0, computedCRC: 0)
+        do {
+            try InputContractRules.check(model.metadata, inputSize: inputSize, offsets: [:], frame: frame)
+        } catch {
+            problems.append("its metadata breaks the input contract rules: \(error.message)")
+        }
         for (index, layer) in model.layers.enumerated() {
             let name = "layer \(index + 1)"
             if !ModelFileLimits.layerSize.contains(layer.outputSize) {
