@@ -37,17 +37,64 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
+        // The library, one target per floor; each may import only the floors below it,
+        // so a wrong-way use does not compile (README, "The house").
         .target(
-            name: "FNNKit",
+            name: "FNNSupport",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FNNMath",
+            dependencies: ["FNNSupport", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FNNModel", dependencies: ["FNNMath", "FNNSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "FNNFormat",
+            dependencies: ["FNNModel", "FNNSupport"],
+            resources: [.copy("Resources/mnist.fnn")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FNNData", dependencies: ["FNNModel", "FNNMath", "FNNSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "FNNInference",
+            dependencies: ["FNNData", "FNNModel", "FNNMath", "FNNSupport"],
+            resources: [.copy("Resources/selftest-digits.bin")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FNNTraining",
+            dependencies: ["FNNInference", "FNNData", "FNNModel", "FNNMath", "FNNSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FNNImage", dependencies: ["CPNG", "FNNSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "FNNPictures",
+            dependencies: ["FNNImage", "FNNInference", "FNNModel", "FNNSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FNNPrediction",
+            dependencies: ["FNNImage", "FNNInference", "FNNModel", "FNNSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FNNService",
             dependencies: [
-                "CZlib",
-                "CPNG",
-                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "FNNPrediction", "FNNFormat", "FNNImage", "FNNInference", "FNNModel", "FNNSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/mnist.fnn"), .copy("Resources/selftest-digits.bin")],
+            swiftSettings: swiftSettings
+        ),
+        // The umbrella: re-exports every floor for programs that use fnn as a library.
+        .target(
+            name: "FNNKit",
+            dependencies: [
+                "FNNSupport", "FNNMath", "FNNModel", "FNNFormat", "FNNData", "FNNInference", "FNNTraining",
+                "FNNImage", "FNNPictures", "FNNPrediction", "FNNService",
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,4 +1,5 @@
-@testable import FNNKit
+@testable import FNNFormat
+import FNNKit
 import FNNTestSupport
 import Testing
 

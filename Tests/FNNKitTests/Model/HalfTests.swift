@@ -1,4 +1,5 @@
-@testable import FNNKit
+@testable import FNNModel
+import FNNKit
 import Testing
 
 @Suite struct HalfTests {

@@ -1,4 +1,5 @@
-@testable import FNNKit
+@testable import FNNPictures
+import FNNKit
 import Testing
 
 @Suite struct BitmapFontTests {

@@ -1,0 +1,109 @@
+import FNNModel
+import FNNSupport
+
+/// Everything `fnn inspect` reports about a model file: its version, each checksum with
+/// its verdict, its chunks, and the model when the file is intact.
+public struct ModelInspection: Sendable {
+    /// One checksum and whether it matches.
+    public struct Check: Sendable, Equatable {
+        /// E.g. "header CRC-32", "chunk TENS CRC-32", "file SHA-256".
+        public var name: String
+        /// The offset where the stored checksum is.
+        public var offset: Int
+        /// The bytes it covers, as text.
+        public var covers: String
+        public var stored: String
+        public var computed: String
+        public var matches: Bool
+    }
+
+    /// One chunk of a version 2 file.
+    public struct Chunk: Sendable, Equatable {
+        public var type: String
+        public var offset: Int
+        public var length: Int
+        public var isCritical: Bool
+        public var crcMatches: Bool
+    }
+
+    public var byteCount: Int
+    public var formatVersion: Int?
+    public var minimumReaderVersion: Int?
+    public var checks: [Check]
+    public var chunks: [Chunk]
+    public var model: Model?
+    /// The first problem, when the file is not intact.
+    public var error: ModelFileError?
+
+    public var isIntact: Bool { error == nil && model != nil }
+
+    /// Inspects a model file's bytes: a strict read for the verdict, and a lenient walk
+    /// that reports every checksum it can reach even in a damaged file.
+    public static func inspect(_ bytes: [UInt8]) -> ModelInspection {
+        var inspection = ModelInspection(
+            byteCount: bytes.count, formatVersion: nil, minimumReaderVersion: nil, checks: [], chunks: [],
+            model: nil, error: nil)
+        do {
+            let loaded = try ModelFile.decode(bytes)
+            inspection.model = loaded.model
+            inspection.formatVersion = loaded.formatVersion
+            inspection.minimumReaderVersion = loaded.minimumReaderVersion
+        } catch {
+            inspection.error = error
+        }
+        switch ModelFile.version(of: bytes) {
+        case 1: inspection.walkVersion1(bytes)
+        case 2: inspection.walkVersion2(bytes)
+        default: break
+        }
+        return inspection
+    }
+
+    private mutating func walkVersion1(_ bytes: [UInt8]) {
+        formatVersion = formatVersion ?? 1
+        guard bytes.count >= 8 else { return }
+        let stored = ByteReader(bytes).peek(UInt32.self, at: bytes.count - 4) ?? 0
+        let computed = Zlib.crc32(bytes[0..<(bytes.count - 4)])
+        checks.append(
+            Check(
+                name: "file CRC-32", offset: bytes.count - 4, covers: "bytes 0–\(bytes.count - 5)",
+                stored: hex32(stored), computed: hex32(computed), matches: stored == computed))
+    }
+
+    private mutating func walkVersion2(_ bytes: [UInt8]) {
+        guard bytes.count >= ModelFileLayout.headerSize else { return }
+        let reader = ByteReader(bytes)
+        formatVersion = formatVersion ?? Int(reader.peek(UInt16.self, at: 10) ?? 0)
+        minimumReaderVersion = minimumReaderVersion ?? Int(reader.peek(UInt16.self, at: 12) ?? 0)
+        let stored = reader.peek(UInt32.self, at: 20) ?? 0
+        let computed = Zlib.crc32(bytes[0..<20])
+        checks.append(
+            Check(
+                name: "header CRC-32", offset: 20, covers: "bytes 0–19", stored: hex32(stored),
+                computed: hex32(computed), matches: stored == computed))
+        var offset = ModelFileLayout.headerSize
+        while offset < bytes.count, chunks.count < ModelFileLimits.maximumChunks {
+            guard let frame = try? ChunkFrame.read(bytes, at: offset) else { break }
+            chunks.append(
+                Chunk(
+                    type: frame.type, offset: frame.offset, length: frame.length, isCritical: frame.isCritical,
+                    crcMatches: frame.crcMatches))
+            checks.append(
+                Check(
+                    name: "chunk \(frame.type) CRC-32", offset: frame.dataStart + frame.length,
+                    covers: "bytes \(frame.offset + 4)–\(frame.dataStart + frame.length - 1)",
+                    stored: hex32(frame.storedCRC), computed: hex32(frame.computedCRC), matches: frame.crcMatches))
+            if frame.type == "FEND", frame.length == 32 {
+                let stored = Array(bytes[frame.dataStart..<(frame.dataStart + 32)])
+                let computed = SHA256Digest.digest(bytes[0..<frame.offset])
+                checks.append(
+                    Check(
+                        name: "file SHA-256", offset: frame.dataStart, covers: "bytes 0–\(frame.offset - 1)",
+                        stored: SHA256Digest.hex(stored), computed: SHA256Digest.hex(computed),
+                        matches: stored == computed))
+                break
+            }
+            offset = frame.end
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import FNNMath
+import FNNModel
+
+/// A network ready to compute: each layer's parameters decoded into `Scalar` arrays.
+///
+/// Built from a `Model`; every command that runs a network (evaluate, predict, watch,
+/// train) uses its batched forward pass.
+public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
+    /// One layer's parameters.
+    public struct DenseLayer: Sendable {
+        public var activation: Activation
+        public var inputSize: Int
+        public var outputSize: Int
+        /// `outputSize × inputSize`, row-major.
+        public var weights: [Scalar]
+        public var biases: [Scalar]
+
+        public init(activation: Activation, inputSize: Int, outputSize: Int, weights: [Scalar], biases: [Scalar]) {
+            self.activation = activation
+            self.inputSize = inputSize
+            self.outputSize = outputSize
+            self.weights = weights
+            self.biases = biases
+        }
+    }
+
+    public var layers: [DenseLayer]
+
+    public init(layers: [DenseLayer]) {
+        self.layers = layers
+    }
+
+    /// Decodes a model's parameters into `Scalar`.
+    public init(_ model: Model) {
+        layers = model.layers.map { layer in
+            DenseLayer(
+                activation: layer.activation, inputSize: layer.inputSize,
+                outputSize: layer.outputSize, weights: layer.weights.values(as: Scalar.self),
+                biases: layer.biases.values(as: Scalar.self))
+        }
+    }
+
+    public var inputSize: Int { layers.first?.inputSize ?? 0 }
+    public var outputSize: Int { layers.last?.outputSize ?? 0 }
+
+    /// Runs a batch through the network.
+    ///
+    /// - Parameter inputs: one sample per row, `inputSize` columns.
+    /// - Returns: one row of `outputSize` activations per sample.
+    /// - Complexity: O(samples × parameters), as one matrix product per layer.
+    public func forward(_ inputs: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(inputs.columns == inputSize, "input width does not match the network")
+        var activations = inputs
+        for layer in layers {
+            activations = Self.weightedInput(layer, activations)
+            layer.activation.apply(to: &activations)
+        }
+        return activations
+    }
+
+    /// `z = a·Wᵀ + b` for every row `a` of `activations`.
+    static func weightedInput(_ layer: DenseLayer, _ activations: Matrix<Scalar>) -> Matrix<Scalar> {
+        var z = Matrix<Scalar>(rows: activations.rows, columns: layer.outputSize)
+        weightedInput(layer, activations, into: &z)
+        return z
+    }
+
+    /// `z = a·Wᵀ + b` for every row `a` of `activations`, into an existing matrix.
+    ///
+    /// - Complexity: O(rows × inputSize × outputSize), one BLAS product.
+    static func weightedInput(_ layer: DenseLayer, _ activations: Matrix<Scalar>, into z: inout Matrix<Scalar>) {
+        precondition(z.rows == activations.rows && z.columns == layer.outputSize, "output shape")
+        let rows = activations.rows
+        z.elements.withUnsafeMutableBufferPointer { values in
+            layer.biases.withUnsafeBufferPointer { biases in
+                // Start from the biases, then add the product (β = 1).
+                var start = 0
+                while start < values.count {
+                    for column in 0..<biases.count { values[start + column] = biases[column] }
+                    start += biases.count
+                }
+            }
+            guard rows > 0, let c = values.baseAddress else { return }
+            activations.elements.withUnsafeBufferPointer { a in
+                layer.weights.withUnsafeBufferPointer { w in
+                    guard let a = a.baseAddress, let w = w.baseAddress else { return }
+                    Scalar.gemm(
+                        .none, .transposed, m: rows, n: layer.outputSize, k: layer.inputSize, alpha: 1, a: a,
+                        lda: layer.inputSize, b: w, ldb: layer.inputSize, beta: 1, c: c, ldc: layer.outputSize)
+                }
+            }
+        }
+    }
+}

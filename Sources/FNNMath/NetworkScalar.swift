@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A floating-point type the network can compute in: `Float` for speed, `Double` for
+/// exactness (gradient checks, binary64 models).
+public protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+    static func exponential(_ x: Self) -> Self
+    static func hyperbolicTangent(_ x: Self) -> Self
+    static func naturalLogarithm(_ x: Self) -> Self
+
+    /// `C ← α·op(A)·op(B) + β·C`, row-major (see `BLAS.gemm`).
+    static func gemm(
+        _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension Float: NetworkScalar {
+    @inlinable public static func exponential(_ x: Float) -> Float { expf(x) }
+    @inlinable public static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
+    @inlinable public static func naturalLogarithm(_ x: Float) -> Float { logf(x) }
+
+    public static func gemm(
+        _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        BLAS.gemm(
+            transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+            beta: beta, c: c, ldc: ldc)
+    }
+}
+
+extension Double: NetworkScalar {
+    @inlinable public static func exponential(_ x: Double) -> Double { exp(x) }
+    @inlinable public static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
+    @inlinable public static func naturalLogarithm(_ x: Double) -> Double { log(x) }
+
+    public static func gemm(
+        _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        BLAS.gemm(
+            transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+            beta: beta, c: c, ldc: ldc)
+    }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+import FNNImage
+import FNNInference
+import FNNModel
+import FNNSupport
+
+/// Classifies image files: reads, decodes and normalises them on all cores, then runs the
+/// network on batches. Results come back in the order of the entries, whatever the
+/// parallelism.
+public struct BatchPredictor: Sendable {
+    public let model: Model
+    public let decoder: PNGDecoder
+    public let threads: Int
+    private let classifier: Classifier
+    private let normalizer = DigitNormalizer()
+
+    public init(model: Model, limits: PNGLimits = .standard, threads: Int) {
+        self.model = model
+        self.decoder = PNGDecoder(limits: limits)
+        self.threads = max(1, threads)
+        self.classifier = Classifier(model)
+    }
+
+    /// The 28 × 28 digit of one file, or why there is none.
+    public func digit(at path: String) -> Result<[UInt8], ImageError> {
+        do {
+            let image = try decoder.read(path)
+            return .success(try normalizer.normalize(image))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The 28 × 28 digit of one entry, or why there is none. The file is opened by its
+    /// bytes, without following a final symbolic link unless the entry allows it, and
+    /// only if it is a regular file (`FileBytes`).
+    public func digit(of entry: ImageCollection.Entry) -> Result<[UInt8], ImageError> {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(entry.location, limit: decoder.limits.maximumFileSize, followLinks: entry.followLinks)
+        } catch {
+            return .failure(error.code == .tooLarge
+                ? ImageError(.tooLarge, "too large: \(error.message) (--max-file-size)") : ImageError(.unreadable, error.message))
+        }
+        do {
+            let image = try decoder.decode(bytes)
+            return .success(try normalizer.normalize(image))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Classifies `entries`, in their order.
+    public func predict(_ entries: [ImageCollection.Entry]) -> [PredictionResult] {
+        let digits = decodeInParallel(entries)
+        let good = digits.indices.filter { if case .success = digits[$0] { true } else { false } }
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(good.count * 784)
+        for index in good {
+            if case .success(let digit) = digits[index] { pixels += digit }
+        }
+        let probabilities = classifier.probabilities(pixels: pixels, count: good.count, threads: threads)
+        var results = entries.indices.map { index in
+            PredictionResult(
+                path: entries[index].path, relativePath: entries[index].relativePath,
+                outcome: .failure(ImageError(.unreadable, "")), location: entries[index].location)
+        }
+        for (index, entry) in digits.enumerated() {
+            if case .failure(let error) = entry { results[index].outcome = .failure(error) }
+        }
+        for (position, index) in good.enumerated() {
+            let row = probabilities[position]
+            guard row.allSatisfy(\.isFinite) else {
+                results[index].outcome = .failure(
+                    ImageError(.nonFiniteOutput, "the model's outputs for this image are not finite numbers (its weights overflow)"))
+                continue
+            }
+            var best = 0
+            for column in row.indices where row[column] > row[best] { best = column }
+            results[index].outcome = .success(
+                PredictionResult.Prediction(
+                    classIndex: best, label: model.metadata.label(best), confidence: row[best], probabilities: row,
+                    normalized: Array(pixels[(position * 784)..<((position + 1) * 784)])))
+        }
+        return results
+    }
+
+    /// Reads, decodes and normalises files on `threads` threads.
+    func decodeInParallel(_ paths: [ImageCollection.Entry]) -> [Result<[UInt8], ImageError>] {
+        var results = [Result<[UInt8], ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: paths.count)
+        let workers = min(threads, max(1, paths.count))
+        if workers == 1 {
+            for (index, path) in paths.enumerated() { results[index] = digit(of: path) }
+            return results
+        }
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes only the slots of its own indices.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < paths.count {
+                    slots[index] = digit(of: paths[index])
+                    index += workers
+                }
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,229 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FNNFormat
+import FNNInference
+import FNNModel
+import FNNPrediction
+import FNNSupport
+
+/// The hot-folder daemon: watches `incoming` with inotify and classifies every PNG that
+/// arrives, durably (see `WatchProcessor`). Runs as a swift-service-lifecycle `Service`:
+/// graceful shutdown stops intake, finishes the batch in hand and returns.
+///
+/// On start it adds the watch first and then scans what is already there (so no file
+/// slips between), after redoing whatever an earlier run left in `processing`. On a
+/// kernel queue overflow, and every `rescanSeconds` as a backstop, it rescans. When the
+/// model file is replaced, the new model is loaded, its checksums verified and a self-test
+/// run before it takes over; a damaged or incompatible one is refused and the old one
+/// keeps serving.
+public struct FolderWatcher: Service {
+    public let processor: WatchProcessor
+    /// The model file, watched for replacement; `nil` for the bundled model.
+    public let modelPath: String?
+    public let once: Bool
+    public let rescanSeconds: Double
+    /// The most files classified in one batch.
+    public let batchLimit: Int
+    public let logger: Logger
+
+    public init(
+        processor: WatchProcessor, modelPath: String?, once: Bool, rescanSeconds: Double = 30,
+        batchLimit: Int = 2048, logger: Logger
+    ) {
+        self.processor = processor
+        self.modelPath = modelPath
+        self.once = once
+        self.rescanSeconds = rescanSeconds
+        self.batchLimit = batchLimit
+        self.logger = logger
+    }
+
+    /// The model in service and the digest of its file.
+    public struct Serving: Sendable {
+        public var model: Model
+        public var digest: String
+        /// Built once per model: it holds the decoded weights.
+        var predictor: BatchPredictor?
+    }
+
+    /// Loads a model file and checks it can serve.
+    public static func load(_ path: String?) throws -> Serving {
+        guard let path else {
+            let model = try BundledModel.load()
+            let digest = BundledModel.path.flatMap { try? FileBytes.read($0, limit: ModelFileLimits.maximumFileSize) }
+                .map { SHA256Digest.hex(SHA256Digest.digest($0)) } ?? "bundled"
+            return Serving(model: model, digest: digest)
+        }
+        let bytes = try FileBytes.read(path, limit: ModelFileLimits.maximumFileSize)
+        let model = try ModelFile.decode(bytes).model
+        if let problem = ModelSelfTest.problem(with: model) {
+            throw ModelRefusal(path: path, reason: "self-test failed: " + problem)
+        }
+        return Serving(model: model, digest: SHA256Digest.hex(SHA256Digest.digest(bytes)))
+    }
+
+    public func run() async throws {
+        try processor.prepareFolders()
+        var serving = try Self.load(modelPath)
+        serving.predictor = processor.predictor(for: serving.model)
+        logger.info("serving", metadata: ["model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))"])
+        #if canImport(Glibc)
+        let inotify = try Inotify()
+        let incomingWatch = try inotify.watch(processor.layout.incoming)
+        let modelFolder = modelPath.map { AtomicFile.parentFolder(of: $0) }
+        let modelName = modelPath.map { BytePath($0).lastComponent }
+        let modelWatch = try modelFolder.map { try inotify.watch($0) }
+        #endif
+
+        // Redo what an earlier run left half done, then what is waiting.
+        await finish(processor.recover(), serving: serving)
+        var waiting = await intake(processor.scanIncoming(), serving: serving)
+        if once { return }
+
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            var lastScan = WatchProcessor.now()
+            var lastRecovery = lastScan
+            while !stop.isRaised && !Task.isCancelled {
+                #if canImport(Glibc)
+                var events = inotify.next(milliseconds: 100)
+                // A burst arrives over time: keep gathering while events keep coming (each
+                // batch costs a flush to disk), for at most 50 ms.
+                if !events.isEmpty {
+                    let until = WatchProcessor.now() + 0.05
+                    while WatchProcessor.now() < until {
+                        let more = inotify.next(milliseconds: 2)
+                        if more.isEmpty { break }
+                        events += more
+                    }
+                }
+                var names: [BytePath] = []
+                var rescan = false
+                var modelChanged = false
+                for event in events {
+                    switch event {
+                    case .overflow:
+                        logger.warning("inotify queue overflowed; rescanning incoming")
+                        rescan = true
+                    case .file(let folder, let name) where folder == incomingWatch:
+                        names.append(name)
+                    case .file(let folder, let name) where folder == modelWatch && name == modelName:
+                        modelChanged = true
+                    default:
+                        break
+                    }
+                }
+                if modelChanged { serving = reload(serving) }
+                #else
+                try await Task.sleep(for: .milliseconds(100))
+                var names: [BytePath] = []
+                var rescan = false
+                #endif
+                let now = WatchProcessor.now()
+                // Files that may still be being written are looked at again every second.
+                if rescan || now - lastScan >= (waiting ? min(1, rescanSeconds) : rescanSeconds) {
+                    names = processor.scanIncoming()
+                    lastScan = now
+                }
+                if !names.isEmpty { waiting = await intake(Array(Set(names)).sorted(), serving: serving) }
+                // Files left in processing (a move that failed) are finished, at most once a
+                // second, through recovery, so none gets a second result.
+                if names.isEmpty, now - lastRecovery >= 1, processor.hasLeftovers() {
+                    lastRecovery = now
+                    await finish(processor.recover(), serving: serving)
+                }
+            }
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+        logger.info("stopped")
+    }
+
+    /// Claims and processes `names` of `incoming`, in batches.
+    ///
+    /// - Returns: whether some files were left in `incoming` because they may still be
+    ///   being written.
+    @discardableResult
+    private func intake(_ names: [BytePath], serving: Serving) async -> Bool {
+        guard !names.isEmpty else { return false }
+        var leftOver = false
+        var start = 0
+        let incoming = BytePath(processor.layout.incoming)
+        while start < names.count {
+            let slice = Array(names[start..<min(start + batchLimit, names.count)])
+            start += batchLimit
+            let batch = processor.claim(slice)
+            if (batch?.names.count ?? 0) < slice.count {
+                leftOver = leftOver || slice.contains { name in
+                    var status = stat()
+                    return incoming.appending(name).withCString { lstat($0, &status) } == 0
+                }
+            }
+            if let batch { await process(batch, serving: serving) }
+        }
+        return leftOver
+    }
+
+    /// Processes batches already claimed (left by recovery).
+    private func finish(_ batches: [WatchProcessor.Batch], serving: Serving) async {
+        for batch in batches { await process(batch, serving: serving) }
+    }
+
+    /// Processes one claimed batch, retrying after a pause when results cannot be written.
+    private func process(_ claimed: WatchProcessor.Batch, serving: Serving) async {
+        var batch = claimed
+        var attempt = 0
+        while true {
+            do {
+                let predictor = serving.predictor ?? processor.predictor(for: serving.model)
+                let outcomes = try processor.process(batch, predictor: predictor, modelDigest: serving.digest)
+                for outcome in outcomes {
+                    if let error = outcome.error {
+                        logger.warning("failed", metadata: ["file": .stringConvertible(outcome.name), "reason": "\(error)"])
+                    } else {
+                        logger.debug("done", metadata: ["file": .stringConvertible(outcome.name), "prediction": "\(outcome.prediction ?? "")"])
+                    }
+                }
+                logger.info("batch", metadata: ["files": "\(outcomes.count)", "failed": "\(outcomes.filter { $0.error != nil }.count)"])
+                return
+            } catch {
+                attempt += 1
+                logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: .seconds(min(30, attempt)))
+                if Task.isCancelled { return }
+                // Part of the batch may have been logged before the failure: those
+                // files are only moved, so none gets a second result.
+                guard let rest = processor.recover().first(where: { $0.id == batch.id }) else { return }
+                batch = rest
+            }
+        }
+    }
+
+    /// The new model if it loads and passes its checks, else the old one.
+    private func reload(_ current: Serving) -> Serving {
+        do {
+            var next = try Self.load(modelPath)
+            guard next.digest != current.digest else { return current }
+            next.predictor = processor.predictor(for: next.model)
+            logger.info("model reloaded", metadata: ["sha256": "\(next.digest.prefix(16))"])
+            return next
+        } catch {
+            logger.error("refused the new model; the previous one keeps serving", metadata: ["error": "\(error)"])
+            return current
+        }
+    }
+}
+
+/// A model that loaded but may not serve.
+public struct ModelRefusal: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}

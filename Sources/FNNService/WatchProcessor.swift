@@ -1,0 +1,481 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FNNImage
+import FNNModel
+import FNNPrediction
+import FNNSupport
+
+/// Processes batches of files of a hot folder with an at-least-once guarantee and
+/// idempotent results: after any crash, every input ends in exactly one of `done` or
+/// `failed`, with exactly one result.
+///
+/// A batch goes through these steps, each durable before the next starts:
+/// 1. claim: create `processing/claim-<16 hex>/` (the claim id, new for every batch) and
+///    rename each `incoming/NAME` into it (atomic; a name already used in `processing`,
+///    `done` or `failed` gets a `~N` suffix);
+/// 2. classify the claimed files;
+/// 3. append one JSON line per input to `results/results.jsonl`, each naming its claim id,
+///    in a single write, and flush it to disk (one `fdatasync` per batch);
+/// 4. move each input to `done` (or `failed`, with `failed/.reasons/NAME.reason.txt`),
+///    remove the claim folder and flush the folders.
+///
+/// A crash before step 3 is durable leaves the input in its claim folder with no result
+/// (a torn last line is cut off at the next start), and it is redone first. A crash
+/// between steps 3 and 4 leaves it there with its result already in the log: the next
+/// start finds the line with the same claim id and name and only moves the input. A
+/// result is tied to its claim, never to the bare name, so an input that reuses the name
+/// of one processed long ago never inherits that one's result.
+///
+/// Names are bytes (`BytePath`): names that are not UTF-8 are claimed, classified and
+/// moved as they are. Entries that are not regular files (folders, named pipes, symbolic
+/// links, sockets) are claimed too (a rename moves the entry itself, never what a link
+/// points to) and failed with a reason, without ever being opened.
+public struct WatchProcessor: Sendable {
+    public let layout: WatchLayout
+    /// How long a file in `incoming` that is not yet a complete PNG may stay unchanged
+    /// before it is failed as truncated (it may still be being written in place).
+    public let settleSeconds: Double
+    public let limits: PNGLimits
+    public let threads: Int
+
+    public init(layout: WatchLayout, settleSeconds: Double = 10, limits: PNGLimits = .standard, threads: Int) {
+        self.layout = layout
+        self.settleSeconds = settleSeconds
+        self.limits = limits
+        self.threads = threads
+    }
+
+    /// What became of one input.
+    public struct Outcome: Sendable, Equatable {
+        public var name: BytePath
+        public var prediction: String?
+        public var error: String?
+    }
+
+    /// Inputs claimed together: the claim id names their folder in `processing`.
+    public struct Batch: Sendable, Equatable {
+        /// `claim-` and 16 hexadecimal digits, unique to this claim.
+        public var id: String
+        /// The inputs' names (as they will be in `done` or `failed`).
+        public var names: [BytePath]
+
+        package init(id: String, names: [BytePath]) {
+            self.id = id
+            self.names = names
+        }
+    }
+
+    /// The prefix of claim folders in `processing`.
+    static let claimPrefix = "claim-"
+
+    /// Creates any missing folder of the layout, and the reasons folder in `failed`.
+    public func prepareFolders() throws(FileAccessError) {
+        for folder in layout.all + [layout.reasons] {
+            var status = stat()
+            if stat(folder, &status) == 0 {
+                guard (status.st_mode & S_IFMT) == S_IFDIR else { throw FileAccessError(path: folder, message: "is not a folder") }
+                continue
+            }
+            guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+                throw FileAccessError(path: folder, message: "cannot be created (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
+
+    /// The names in `incoming` worth trying, sorted: every entry but dot-files and
+    /// temporary names, whatever its type.
+    public func scanIncoming() -> [BytePath] {
+        Self.entries(in: BytePath(layout.incoming)).filter { !WatchLayout.isIgnored($0.lossy) }
+    }
+
+    /// Whether an earlier run, or a batch whose move failed, left anything in `processing`.
+    public func hasLeftovers() -> Bool {
+        !Self.entries(in: BytePath(layout.processing)).isEmpty
+    }
+
+    /// Claims what is ready of `names` in `incoming` into a new claim folder, returning
+    /// the batch (`nil` when nothing was claimed). Regular files that are not yet complete
+    /// PNGs are left for later unless they have not changed for `settleSeconds`; other
+    /// entries are claimed as they are, to be failed.
+    public func claim(_ names: [BytePath]) -> Batch? {
+        let incoming = BytePath(layout.incoming)
+        var batch: Batch?
+        var folder = BytePath(layout.processing)
+        var taken = NamesInUse(folders: [], reasons: BytePath(layout.reasons))
+        for name in names where Self.isPlainName(name) && !WatchLayout.isIgnored(name.lossy) {
+            let source = incoming.appending(name)
+            var status = stat()
+            guard source.withCString({ lstat($0, &status) }) == 0 else { continue }
+            // A PNG still being written in place has its signature but not yet its IEND;
+            // leave it until it is complete (its closing brings another event) or has
+            // not changed for `settleSeconds`.
+            if (status.st_mode & S_IFMT) == S_IFREG, Self.mayStillBeWritten(source) {
+                let age = Self.now() - Double(status.st_mtim.tv_sec) - Double(status.st_mtim.tv_nsec) * 1e-9
+                if age < settleSeconds { continue }
+            }
+            if batch == nil {
+                guard let id = makeClaimFolder() else { return nil }
+                batch = Batch(id: id, names: [])
+                folder = claimFolder(id)
+                taken = namesInUse()
+            }
+            let target = uniqueName(name, taken: taken)
+            if Self.rename(source, folder.appending(target)) {
+                batch?.names.append(target)
+                taken.insert(target)
+            }
+        }
+        guard let claimed = batch else { return nil }
+        if claimed.names.isEmpty {
+            _ = folder.withCString { rmdir($0) }
+            return nil
+        }
+        Self.syncFolder(folder)
+        Self.syncFolder(incoming)
+        return claimed
+    }
+
+    /// A predictor for `model` with this processor's limits and threads, to reuse across batches.
+    public func predictor(for model: Model) -> BatchPredictor {
+        BatchPredictor(model: model, limits: limits, threads: threads)
+    }
+
+    /// Classifies the inputs of `batch` with `predictor`, writes their results and moves
+    /// them out, durably.
+    ///
+    /// - Throws: `FileAccessError` when results cannot be written (a full disk, a
+    ///   read-only folder); the files then stay in `processing` to be retried.
+    public func process(_ batch: Batch, predictor: BatchPredictor, modelDigest: String) throws(FileAccessError) -> [Outcome] {
+        guard !batch.names.isEmpty else { return [] }
+        let folder = claimFolder(batch.id)
+        var results: [PredictionResult?] = []
+        var entries: [ImageCollection.Entry] = []
+        var positions: [Int] = []
+        for name in batch.names {
+            let path = folder.appending(name)
+            if let kind = FileBytes.kindIfNotRegular(path) {
+                // Never opened: a link is not followed, a pipe not read, a folder not entered.
+                results.append(PredictionResult(
+                    path: name.lossy, relativePath: name.lossy, outcome: .failure(ImageError(.unreadable, kind)), location: name))
+            } else {
+                results.append(nil)
+                positions.append(results.count - 1)
+                entries.append(ImageCollection.Entry(location: path, relativePath: name, followLinks: false))
+            }
+        }
+        for (position, result) in zip(positions, predictor.predict(entries)) { results[position] = result }
+
+        // Step 3: one line per input, appended in one write and flushed once.
+        var lines: [UInt8] = []
+        var outcomes: [Outcome] = []
+        for (name, result) in zip(batch.names, results) {
+            guard let result else { continue }
+            lines += Array(WatchResult.json(name: name, claim: batch.id, result: result, modelDigest: modelDigest).utf8)
+            switch result.outcome {
+            case .success(let prediction):
+                outcomes.append(Outcome(name: name, prediction: prediction.label, error: nil))
+            case .failure(let error):
+                outcomes.append(Outcome(name: name, prediction: nil, error: error.message))
+                try? Self.writeUnsynced(Array((error.message + "\n").utf8), to: reasonPath(name))
+            }
+        }
+        try appendDurably(lines)
+
+        // Step 4: the inputs out of processing.
+        move(outcomes, from: batch.id)
+        return outcomes
+    }
+
+    /// Where the reason of failed input `name` is written: in `failed/.reasons`, a name
+    /// space of its own (no input is a dot-name), so a reason never replaces an input.
+    public func reasonPath(_ name: BytePath) -> BytePath {
+        BytePath(layout.reasons).appending(BytePath(bytes: name.bytes + Array(".reason.txt".utf8)))
+    }
+
+    /// Moves processed inputs of claim `id` to `done` or `failed`, removes the claim
+    /// folder when it is empty, and flushes the folders.
+    func move(_ outcomes: [Outcome], from id: String) {
+        let folder = claimFolder(id)
+        for outcome in outcomes {
+            let target = BytePath(outcome.error == nil ? layout.done : layout.failed)
+            _ = Self.rename(folder.appending(outcome.name), target.appending(outcome.name))
+        }
+        Self.syncFolder(BytePath(layout.done))
+        Self.syncFolder(BytePath(layout.failed))
+        _ = folder.withCString { rmdir($0) }
+        Self.syncFolder(BytePath(layout.processing))
+    }
+
+    /// The results log.
+    public var logPath: String { layout.results + "/results.jsonl" }
+
+    /// Appends `bytes` to the results log and flushes it to disk.
+    func appendDurably(_ bytes: [UInt8]) throws(FileAccessError) {
+        let descriptor = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+        guard descriptor >= 0 else {
+            throw FileAccessError(path: logPath, message: "cannot be opened (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw FileAccessError(.notRegular, path: logPath, message: "is not a regular file")
+        }
+        if let failure = FileDescriptorWriting.writeAll(descriptor, bytes) {
+            // Cut off what was written of this batch, so the log stays whole lines.
+            if fstat(descriptor, &status) == 0 { _ = ftruncate(descriptor, status.st_size - off_t(failure.written)) }
+            throw FileAccessError(path: logPath, message: "cannot be written (\(failure.reason))")
+        }
+        guard fdatasync(descriptor) == 0 else {
+            throw FileAccessError(path: logPath, message: "cannot be flushed to disk (\(String(cString: strerror(errno))))")
+        }
+        Self.syncFolder(BytePath(layout.results))
+    }
+
+    /// Prepares a restart: cuts a torn last line off the results log, and finishes the
+    /// inputs in `processing` whose result the log already holds under their claim id (a
+    /// crash came between steps 3 and 4). Returns the batches that still need processing.
+    ///
+    /// Anything directly in `processing` (left by an fnn from before claim folders) is
+    /// first moved into a new claim folder, and so is redone.
+    public func recover() -> [Batch] {
+        let processing = BytePath(layout.processing)
+        var batches: [Batch] = []
+        var loose: [BytePath] = []
+        for name in Self.entries(in: processing) {
+            if let id = Self.claimID(name), FileSystem.isDirectory(processing.appending(name)) {
+                batches.append(Batch(id: id, names: Self.entries(in: processing.appending(name))))
+            } else {
+                loose.append(name)
+            }
+        }
+        if !loose.isEmpty, let id = makeClaimFolder() {
+            let folder = claimFolder(id)
+            var taken = namesInUse(includingProcessing: false)
+            var names: [BytePath] = []
+            for name in loose {
+                let target = uniqueName(name, taken: taken)
+                if Self.rename(processing.appending(name), folder.appending(target)) {
+                    names.append(target)
+                    taken.insert(target)
+                }
+            }
+            Self.syncFolder(folder)
+            Self.syncFolder(processing)
+            batches.append(Batch(id: id, names: names))
+        }
+        let tail = Self.trimTornLine(logPath, keepingBytes: 4 << 20)
+        guard !batches.isEmpty else { return [] }
+        let recorded = WatchResult.recorded(in: tail, claims: Set(batches.map(\.id)))
+        var pending: [Batch] = []
+        for batch in batches {
+            let logged = recorded[batch.id] ?? [:]
+            let finished = batch.names.compactMap { logged[$0] }
+            move(finished, from: batch.id)
+            let rest = batch.names.filter { logged[$0] == nil }
+            if !rest.isEmpty { pending.append(Batch(id: batch.id, names: rest)) }
+        }
+        return pending
+    }
+
+    /// Cuts a trailing partial line off the log at `path` and returns the last
+    /// `keepingBytes` bytes of whole lines (the results of the most recent batches),
+    /// without the partial first line of that window. Memory stays bounded whatever the
+    /// file holds (a line longer than the window is looked for backwards in pieces), and
+    /// anything but a regular file is left alone.
+    static func trimTornLine(_ path: String, keepingBytes: Int) -> [UInt8] {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return [] }
+        let size = Int(clamping: status.st_size)
+        var end = size
+        if size > 0, readAt(descriptor, offset: size - 1, count: 1) != [0x0A] {
+            // Find the last newline, looking backwards one piece at a time.
+            let piece = 1 << 20
+            end = 0
+            var upper = size
+            while upper > 0 {
+                let lower = max(0, upper - piece)
+                guard let bytes = readAt(descriptor, offset: lower, count: upper - lower) else { return [] }
+                if let last = bytes.lastIndex(of: 0x0A) {
+                    end = lower + last + 1
+                    break
+                }
+                upper = lower
+            }
+            _ = ftruncate(descriptor, off_t(end))
+            _ = fsync(descriptor)
+        }
+        let start = max(0, end - keepingBytes)
+        guard var bytes = readAt(descriptor, offset: start, count: end - start) else { return [] }
+        if start > 0 {
+            // The window began inside a line: drop that part.
+            if let first = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(...first) } else { bytes = [] }
+        }
+        return bytes
+    }
+
+    /// `count` bytes at `offset`, or `nil` if they cannot all be read.
+    private static func readAt(_ descriptor: Int32, offset: Int, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let read = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress.map { $0 + filled }, count - filled, off_t(offset + filled))
+            }
+            if read < 0, errno == EINTR { continue }
+            guard read > 0 else { return nil }
+            filled += read
+        }
+        return bytes
+    }
+
+    /// `name`, or `name~2`, `name~3`, … if it is taken.
+    func uniqueName(_ name: BytePath, taken: NamesInUse) -> BytePath {
+        guard taken.contains(name) else { return name }
+        let dot = name.bytes.lastIndex(of: UInt8(ascii: "."))
+        let stem = dot.map { Array(name.bytes[..<$0]) } ?? name.bytes
+        let suffix = dot.map { Array(name.bytes[$0...]) } ?? []
+        var number = 2
+        while true {
+            let candidate = BytePath(bytes: stem + Array("~\(number)".utf8) + suffix)
+            if !taken.contains(candidate) { return candidate }
+            number += 1
+        }
+    }
+
+    /// The names an input may not take: those in `done` and `failed`, in `processing` and
+    /// its claim folders, those whose reason file exists, and those just chosen.
+    struct NamesInUse {
+        var folders: [BytePath]
+        var reasons: BytePath
+        var chosen: Set<BytePath> = []
+
+        /// The corresponding C function is `lstat` (a dangling link counts as taken).
+        func contains(_ name: BytePath) -> Bool {
+            if chosen.contains(name) { return true }
+            var status = stat()
+            for folder in folders where folder.appending(name).withCString({ lstat($0, &status) }) == 0 { return true }
+            let reason = reasons.appending(BytePath(bytes: name.bytes + Array(".reason.txt".utf8)))
+            return reason.withCString { lstat($0, &status) } == 0
+        }
+
+        mutating func insert(_ name: BytePath) {
+            chosen.insert(name)
+        }
+    }
+
+    func namesInUse(includingProcessing: Bool = true) -> NamesInUse {
+        let processing = BytePath(layout.processing)
+        let claims = Self.entries(in: processing).filter { Self.claimID($0) != nil }.map { processing.appending($0) }
+        return NamesInUse(
+            folders: [BytePath(layout.done), BytePath(layout.failed)] + (includingProcessing ? [processing] : []) + claims,
+            reasons: BytePath(layout.reasons))
+    }
+
+    /// Creates a new claim folder in `processing` and flushes `processing`; returns its id.
+    private func makeClaimFolder() -> String? {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<8 {
+            let id = Self.claimPrefix + BytePath(bytes: withUnsafeBytes(of: generator.next() as UInt64) { Array($0) }).hex
+            let made = claimFolder(id).withCString { mkdir($0, 0o755) }
+            if made == 0 {
+                Self.syncFolder(BytePath(layout.processing))
+                return id
+            }
+            if errno != EEXIST { return nil }
+        }
+        return nil
+    }
+
+    func claimFolder(_ id: String) -> BytePath {
+        BytePath(layout.processing).appending(BytePath(id))
+    }
+
+    /// The claim id a folder name in `processing` stands for, if it is one.
+    static func claimID(_ name: BytePath) -> String? {
+        guard let text = name.string, text.hasPrefix(claimPrefix), text.utf8.count == claimPrefix.utf8.count + 16,
+            text.dropFirst(claimPrefix.count).allSatisfy({ $0.isHexDigit })
+        else { return nil }
+        return text
+    }
+
+    /// Whether `name` is a single path component (the system never gives anything else).
+    static func isPlainName(_ name: BytePath) -> Bool {
+        !name.bytes.isEmpty && !name.bytes.contains(UInt8(ascii: "/")) && !name.bytes.contains(0)
+    }
+
+    /// Whether a file looks like the start of a PNG that is not finished: shorter than
+    /// the signature, or with the signature but without the closing IEND chunk.
+    static func mayStillBeWritten(_ path: BytePath) -> Bool {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 8 else { return true }
+        var head = [UInt8](repeating: 0, count: 8)
+        guard head.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 8, 0) }) == 8, PNGCodec.hasSignature(head) else {
+            return false
+        }
+        guard size >= 12 else { return true }
+        var tail = [UInt8](repeating: 0, count: 12)
+        let count = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 12, size - 12) }
+        return !(count == 12 && tail == PNGCodec.trailer)
+    }
+
+    /// The names in a folder, as bytes, sorted, without `.` and `..`.
+    package static func entries(in folder: BytePath) -> [BytePath] {
+        var names: [BytePath] = []
+        guard let directory = folder.withCString({ opendir($0) }) else { return [] }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard name != [0x2E], name != [0x2E, 0x2E] else { continue }
+            names.append(BytePath(bytes: name))
+        }
+        return names.sorted()
+    }
+
+    package static func rename(_ source: BytePath, _ target: BytePath) -> Bool {
+        source.withCString { from in target.withCString { to in systemRename(from, to) } } == 0
+    }
+
+    private static func systemRename(_ source: UnsafePointer<CChar>, _ target: UnsafePointer<CChar>) -> Int32 {
+        #if canImport(Glibc)
+        Glibc.rename(source, target)
+        #else
+        Darwin.rename(source, target)
+        #endif
+    }
+
+    static func writeUnsynced(_ bytes: [UInt8], to path: BytePath) throws(FileAccessError) {
+        let descriptor = path.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644) }
+        guard descriptor >= 0 else {
+            throw FileAccessError(path: path.escaped, message: "cannot be created (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        if let failure = FileDescriptorWriting.writeAll(descriptor, bytes) {
+            _ = path.withCString { unlink($0) }
+            throw FileAccessError(path: path.escaped, message: "cannot be written (\(failure.reason))")
+        }
+    }
+
+    static func syncFolder(_ path: BytePath) {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_DIRECTORY) }
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}
