@@ -144,6 +144,14 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 
+    /// The way out the message offers: ./softmax is a file name, so train goes on to read
+    /// the data.
+    @Test func aFileNamedLikeAnActivationIsWrittenWithDotSlash() throws {
+        let run = try RunFNN.run(["train", "--data", "/nonexistent/mnist", "-o", "./softmax"])
+        #expect(run.status == 1, "\(run.standardError)")
+        #expect(run.standardError.contains("has no train-images-idx3-ubyte"), "\(run.standardError)")
+    }
+
     @Test func neverReplacesAModelWithoutForce() throws {
         let folder = try Self.dataFolder()
         let model = folder + "/model.fnn"
