@@ -68,8 +68,8 @@ def main():
         for label, layers, batch, cost, eta, lam, init, target in ROWS:
             metrics = os.path.join(folder, "metrics.csv")
             _, fnn_peak = run_measured([
-                args.fnn, "train", "--data", args.data, "--save", os.path.join(folder, "m.fnn"), "--force",
-                "--layers", layers, "--activation", "sigmoid", "--output", "sigmoid", "--cost", cost,
+                args.fnn, "train", "--data", args.data, "--output", os.path.join(folder, "m.fnn"), "--force",
+                "--layers", layers, "--activation", "sigmoid", "--output-activation", "sigmoid", "--cost", cost,
                 "--learning-rate", str(eta), "--weight-decay", str(lam), "--momentum", "0",
                 "--init", init, "--schedule", "constant", "--batch-size", str(batch),
                 "--epochs", str(args.epochs), "--metrics", metrics, "--plain",

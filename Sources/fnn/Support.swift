@@ -42,6 +42,25 @@ extension ModelFileError {
     }
 }
 
+/// Checks, in `validate()`, a value that may be given either as a positional argument or
+/// as an option (`<output>` or `-o, --output`; `<model>` or `--model`): not both, and,
+/// when `required`, one of them.
+/// - Parameters:
+///   - argument: the positional argument's value, if given.
+///   - option: the option's value, if given.
+///   - what: what the value names, for messages (`output`, `model`).
+///   - optionName: the option's spelling in messages (`-o/--output`).
+///   - required: whether leaving both out is an error.
+/// - Returns: the value, or nil when neither was given and that is allowed.
+@discardableResult
+func argumentOrOption(_ argument: String?, _ option: String?, what: String, optionName: String, required: Bool) throws -> String? {
+    switch (argument, option) {
+    case (.some, .some): throw ValidationError("Name the \(what) once: as the <\(what)> argument or with \(optionName), not both.")
+    case (nil, nil) where required: throw ValidationError("Name the \(what): as the <\(what)> argument or with \(optionName).")
+    default: return argument ?? option
+    }
+}
+
 /// Draws a picture and writes it as PNG, atomically, never replacing a file without `force`.
 func writePicture(to path: String, force: Bool, _ draw: () throws -> Canvas) throws {
     if !force, FileSystem.exists(path) { throw CLIError("\(path) already exists; pass --force to replace it.") }

@@ -97,4 +97,24 @@ import Testing
         #expect(converted.optimizerState == nil)
         #expect(converted.layers == (try ModelFile.load(contentsOf: input).model.layers))
     }
+
+    /// OUT is the second argument or, as in every command, -o/--output; exactly one of them.
+    @Test func theOutputIsAnArgumentOrDashO() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let input = Fixtures.vectors + "/v2-f32.fnn"
+        for (index, option) in ["-o", "--output"].enumerated() {
+            let output = folder + "/out\(index).fnn"
+            let run = try RunFNN.run(["convert", input, option, output])
+            #expect(run.status == 0, "\(run.standardError)")
+            #expect(run.standardOutput.hasPrefix("wrote \(output): "))
+            #expect(try Fixtures.bytes(output) == (try Fixtures.bytes(input)))
+        }
+        let both = try RunFNN.run(["convert", input, folder + "/a.fnn", "-o", folder + "/b.fnn"])
+        #expect(both.status == 64)
+        #expect(both.standardError.contains("Name the output once: as the <output> argument or with -o/--output, not both."))
+        let neither = try RunFNN.run(["convert", input])
+        #expect(neither.status == 64)
+        #expect(neither.standardError.contains("Name the output: as the <output> argument or with -o/--output."))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["out0.fnn", "out1.fnn"])
+    }
 }

@@ -65,4 +65,23 @@ import Testing
         #expect((object["correct"] as? Int ?? 0) >= 9850)
         #expect(object["model"] as? String == "bundled model")
     }
+
+    /// The model is the argument or, as in predict and watch, --model; not both.
+    @Test func theModelIsAnArgumentOrAnOption() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try SyntheticDigits.writeIDX(to: folder)
+        let model = Fixtures.vectors + "/v2-f32.fnn"
+        let images = folder + "/t10k-images-idx3-ubyte"
+        let labels = folder + "/t10k-labels-idx1-ubyte"
+        let positional = try RunFNN.run(["evaluate", model, "--images", images, "--labels", labels])
+        let option = try RunFNN.run(["evaluate", "--model", model, "--images", images, "--labels", labels])
+        // v2-f32.fnn takes 6 inputs, so both fail the same way, naming the model they read.
+        #expect(option.status == positional.status)
+        #expect(option.standardError.contains("v2-f32.fnn: the model takes 6 inputs"), "\(option.standardError)")
+        #expect(option.standardOutput == positional.standardOutput)
+        #expect(option.standardError == positional.standardError)
+        let both = try RunFNN.run(["evaluate", model, "--model", model, "--data", folder])
+        #expect(both.status == 64)
+        #expect(both.standardError.contains("Name the model once: as the <model> argument or with --model, not both."))
+    }
 }

@@ -94,7 +94,7 @@ import Testing
         let evaluate = try RunFNN.run(["evaluate", "--data", folder])
         #expect(evaluate.status == 1)
         #expect(evaluate.standardError.contains("the data holds no images"), "\(evaluate.standardError)")
-        let train = try RunFNN.run(["train", "--data", folder, "--save", folder + "/m.fnn"])
+        let train = try RunFNN.run(["train", "--data", folder, "--output", folder + "/m.fnn"])
         #expect(train.status == 1)
         #expect(train.standardError.contains("the training images file holds no images"), "\(train.standardError)")
 

@@ -69,4 +69,16 @@ import Testing
         #expect(json.status == 1)
         #expect(json.standardError.contains("looks like JSON"))
     }
+
+    /// The model is the argument or, as in predict and watch, --model; not both.
+    @Test func theModelIsAnArgumentOrAnOption() throws {
+        let path = Fixtures.vectors + "/v2-f32.fnn"
+        let positional = try RunFNN.run(["inspect", path])
+        let option = try RunFNN.run(["inspect", "--model", path])
+        #expect(option.status == 0, "\(option.standardError)")
+        #expect(option.standardOutput == positional.standardOutput)
+        let both = try RunFNN.run(["inspect", path, "--model", path])
+        #expect(both.status == 64)
+        #expect(both.standardError.contains("Name the model once: as the <model> argument or with --model, not both."))
+    }
 }

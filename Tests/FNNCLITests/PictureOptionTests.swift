@@ -50,7 +50,7 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         try SyntheticDigits.writeIDX(to: folder)
         let run = try RunFNN.run([
-            "train", "--data", folder, "--save", folder + "/m.fnn", "--layers", "16,8,3", "--epochs", "2",
+            "train", "--data", folder, "--output", folder + "/m.fnn", "--layers", "16,8,3", "--epochs", "2",
             "--validation", "100", "--plot", folder + "/curves.png", "--plain",
         ])
         #expect(run.status == 0, "\(run.standardError)")

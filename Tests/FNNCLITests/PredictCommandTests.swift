@@ -158,7 +158,7 @@ import Glibc
         #expect(first.status == 0)
         #expect(first.standardOutput.isEmpty)
         #expect(Self.rows(try String(contentsOfFile: output, encoding: .utf8)).count == 200)
-        let again = try RunFNN.run(["predict", Fixtures.pngVariants + "/gray8", "--output", output])
+        let again = try RunFNN.run(["predict", Fixtures.pngVariants + "/gray8", "-o", output])
         #expect(again.status == 1)
         #expect(again.standardError.contains("already exists"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["out.csv"])

@@ -24,7 +24,7 @@ import Glibc
         let folder = try Self.dataFolder()
         let model = folder + "/model.fnn"
         let metrics = folder + "/metrics.csv"
-        let run = try RunFNN.run(["train", "--data", folder, "--save", model, "--metrics", metrics] + Self.arguments)
+        let run = try RunFNN.run(["train", "--data", folder, "--output", model, "--metrics", metrics] + Self.arguments)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.hasPrefix("saved \(model): validation "))
         #expect(run.standardError.contains("epoch 3/3: cost "))
@@ -45,7 +45,7 @@ import Glibc
     @Test func theSameSeedGivesTheSameFile() throws {
         let folder = try Self.dataFolder()
         for name in ["a", "b"] {
-            let run = try RunFNN.run(["train", "--data", folder, "--save", "\(folder)/\(name).fnn", "--seed", "42"] + Self.arguments)
+            let run = try RunFNN.run(["train", "--data", folder, "--output", "\(folder)/\(name).fnn", "--seed", "42"] + Self.arguments)
             #expect(run.status == 0)
         }
         #expect(try Fixtures.bytes(folder + "/a.fnn") == (try Fixtures.bytes(folder + "/b.fnn")))
@@ -57,7 +57,7 @@ import Glibc
         let folder = try Self.dataFolder()
         let model = folder + "/classic.fnn"
         let trained = try RunFNN.run([
-            "train", "--data", folder, "--save", model, "--classic", "--layers", "16,5,3", "--epochs", "1",
+            "train", "--data", folder, "--output", model, "--classic", "--layers", "16,5,3", "--epochs", "1",
             "--validation", "100", "--plain",
         ])
         #expect(trained.status == 0, "\(trained.standardError)")
@@ -79,7 +79,7 @@ import Glibc
     func badSettingsFailBeforeTraining(extra: [String], message: String) throws {
         let folder = try Self.dataFolder()
         let model = folder + "/model.fnn"
-        let run = try RunFNN.run(["train", "--data", folder, "--save", model] + Self.arguments + extra)
+        let run = try RunFNN.run(["train", "--data", folder, "--output", model] + Self.arguments + extra)
         #expect(run.status == 1)
         #expect(run.standardError.contains(message), "\(run.standardError)")
         #expect(!run.standardError.contains("epoch 1/"))
@@ -100,7 +100,7 @@ import Glibc
     }
 
     @Test func missingOrDamagedDataIsNamed() throws {
-        let missing = try RunFNN.run(["train", "--data", "/nonexistent/mnist", "--save", "/tmp/never.fnn"])
+        let missing = try RunFNN.run(["train", "--data", "/nonexistent/mnist", "--output", "/tmp/never.fnn"])
         #expect(missing.status == 1)
         #expect(missing.standardError.contains("has no train-images-idx3-ubyte"))
         let folder = try Self.dataFolder()
@@ -108,16 +108,55 @@ import Glibc
         var bytes = try Fixtures.bytes(labels)
         bytes[20] = 42
         try Data(bytes).write(to: URL(fileURLWithPath: labels))
-        let damaged = try RunFNN.run(["train", "--data", folder, "--save", folder + "/m.fnn"] + Self.arguments)
+        let damaged = try RunFNN.run(["train", "--data", folder, "--output", folder + "/m.fnn"] + Self.arguments)
         #expect(damaged.status == 1)
         #expect(damaged.standardError.contains("label 42 of item 12 is over 9"))
+    }
+
+    /// `--output` is the model file, as in every command; the output layer's activation is
+    /// `--output-activation`; the old `--save` still names the file.
+    @Test(arguments: [["-o"], ["--output"], ["--save"]])
+    func outputNamesTheModelFile(option: [String]) throws {
+        let folder = try Self.dataFolder()
+        let model = folder + "/m.fnn"
+        let run = try RunFNN.run(["train", "--data", folder] + option + [model, "--output-activation", "sigmoid"] + Self.arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.hasPrefix("saved \(model): "))
+        let loaded = try ModelFile.load(contentsOf: model).model
+        #expect(loaded.layers.last?.activation == .sigmoid)
+    }
+
+    /// An old command line that gave the activation with `--output` is refused with a
+    /// pointer to `--output-activation`, before anything is read or written.
+    @Test(arguments: [
+        (["--output", "softmax"], "use --output-activation softmax"),
+        (["--output=sigmoid", "--save", "m.fnn"], "use --output-activation sigmoid"),
+        (["--save", "m.fnn", "--output", "Softmax"], "use --output-activation softmax"),
+        (["-o", "relu"], "the hidden layers' is --activation relu"),
+        (["--output", "m.fnn", "--save", "n.fnn"], "--save is the older name of --output"),
+        (["--resume", "m.fnn", "--output-activation", "softmax"], "leave out --layers, --activation, --output-activation and --cost"),
+    ] as [([String], String)])
+    func anActivationAsOutputIsAUsageError(extra: [String], message: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["train", "--data", "/nonexistent"] + extra, currentDirectory: folder)
+        #expect(run.status == 64, "\(run.standardError)")
+        #expect(run.standardError.contains(message), "\(run.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    /// The way out the message offers: ./softmax is a file name, so train goes on to read
+    /// the data.
+    @Test func aFileNamedLikeAnActivationIsWrittenWithDotSlash() throws {
+        let run = try RunFNN.run(["train", "--data", "/nonexistent/mnist", "-o", "./softmax"])
+        #expect(run.status == 1, "\(run.standardError)")
+        #expect(run.standardError.contains("has no train-images-idx3-ubyte"), "\(run.standardError)")
     }
 
     @Test func neverReplacesAModelWithoutForce() throws {
         let folder = try Self.dataFolder()
         let model = folder + "/model.fnn"
         try Data("precious".utf8).write(to: URL(fileURLWithPath: model))
-        let run = try RunFNN.run(["train", "--data", folder, "--save", model] + Self.arguments)
+        let run = try RunFNN.run(["train", "--data", folder, "--output", model] + Self.arguments)
         #expect(run.status == 1)
         #expect(run.standardError.contains("already exists"))
         #expect(try String(contentsOfFile: model, encoding: .utf8) == "precious")
@@ -128,7 +167,7 @@ import Glibc
         try SyntheticDigits.writeIDX(to: folder, training: 20_000, test: 100)
         let model = folder + "/model.fnn"
         let training = try RunningFNN([
-            "train", "--data", folder, "--save", model, "--layers", "16,64,3", "--epochs", "1000", "--batch-size", "1",
+            "train", "--data", folder, "--output", model, "--layers", "16,64,3", "--epochs", "1000", "--batch-size", "1",
             "--learning-rate", "0.01", "--validation", "100", "--threads", "1", "--plain", "--checkpoint",
         ])
         // By the end of epoch 2, epoch 1's checkpoint has been written.
@@ -145,7 +184,7 @@ import Glibc
         try SyntheticDigits.writeIDX(to: folder, training: 20_000, test: 100)
         let model = folder + "/model.fnn"
         let training = try RunningFNN([
-            "train", "--data", folder, "--save", model, "--layers", "16,64,3", "--epochs", "1000", "--batch-size", "1",
+            "train", "--data", folder, "--output", model, "--layers", "16,64,3", "--epochs", "1000", "--batch-size", "1",
             "--learning-rate", "0.01", "--validation", "100", "--threads", "1", "--plain",
         ])
         #expect(training.wait(for: "epoch 1/1000", seconds: 120))
@@ -160,7 +199,7 @@ import Glibc
 
         // Resume for one more epoch than were done.
         let resumed = try RunFNN.run([
-            "train", "--data", folder, "--save", model, "--resume", model, "--epochs", String(saved.history.count + 1), "--plain",
+            "train", "--data", folder, "--output", model, "--resume", model, "--epochs", String(saved.history.count + 1), "--plain",
         ])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(try ModelFile.load(contentsOf: model).model.history.count == saved.history.count + 1)

@@ -65,8 +65,8 @@ def main():
         print(f"{'hidden':<8} {'output':<8} {'layers':<16} {'type':<5} {'agree':>6} {'ties':>5} {'max |Δp|':>10}  result")
         for hidden, output, sizes in setups:
             base = os.path.join(folder, f"{hidden}-{output}-{len(sizes)}.fnn")
-            run([fnn, "train", "--data", args.data, "--save", base, "--layers", ",".join(map(str, sizes)),
-                 "--activation", "relu" if hidden == "none" else hidden, "--output", output, "--cost", "cross-entropy",
+            run([fnn, "train", "--data", args.data, "--output", base, "--layers", ",".join(map(str, sizes)),
+                 "--activation", "relu" if hidden == "none" else hidden, "--output-activation", output, "--cost", "cross-entropy",
                  "--epochs", "1", "--validation", "50000", "--threads", "2", "--plain"])
             for dtype in ("f64", "f32", "f16", "int8"):
                 model = base.replace(".fnn", f"-{dtype}.fnn")

@@ -9,7 +9,8 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             IN and OUT are .fnn model files or, by their .json extension, the JSON that \
             network2.py of "Neural Networks and Deep Learning" saves; OUT may also be an \
-            .onnx file (ONNX IR 8, opset 13, float32, see formats/onnx.md). Unknown ancillary chunks \
+            .onnx file (ONNX IR 8, opset 13, float32, see formats/onnx.md). OUT is the second \
+            argument or, as in every fnn command, -o/--output. Unknown ancillary chunks \
             are kept. OUT is written to a temporary file and renamed into place, and is never \
             replaced unless --force is given.
 
@@ -19,14 +20,21 @@ struct ConvertCommand: ParsableCommand {
               fnn convert model.fnn v1.fnn --format-version 1   # for older readers
               fnn convert network2.json model.fnn               # import from network2.py
               fnn convert model.fnn model.onnx                  # export to ONNX (onnxruntime, …)
+              fnn convert model.fnn -o model.onnx               # the same
             """
     )
 
-    @Argument(help: "The model to read (.fnn or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
+    @Argument(help: ArgumentHelp("The model to read (.fnn or network2.py .json).", valueName: "input"), completion: .file(extensions: ["fnn", "json"]))
     var input: String
 
-    @Argument(help: "The file to write (.fnn or network2.py .json).", completion: .file(extensions: ["fnn", "json"]))
-    var output: String
+    @Argument(help: ArgumentHelp("The file to write (.fnn, network2.py .json or .onnx); or give it with -o.", valueName: "output"), completion: .file(extensions: ["fnn", "json", "onnx"]))
+    var outputArgument: String?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The file to write, instead of the <output> argument.", valueName: "file"), completion: .file(extensions: ["fnn", "json", "onnx"]))
+    var outputOption: String?
+
+    /// The file to write, from the argument or -o/--output (`validate()` makes sure there is one).
+    var output: String { outputArgument ?? outputOption ?? "" }
 
     @Option(name: .customLong("format-version"), help: ArgumentHelp("The format version to write (1 or 2).", valueName: "version"))
     var formatVersion: Int = ModelFile.newestVersion
@@ -40,10 +48,11 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("drop-training-state"), help: "Leave out the optimiser state (momentum velocities) that only resuming training needs.")
     var dropTrainingState = false
 
-    @Flag(help: "Replace OUT if it exists.")
+    @Flag(help: "Replace the output file if it exists.")
     var force = false
 
     func validate() throws {
+        try argumentOrOption(outputArgument, outputOption, what: "output", optionName: "-o/--output", required: true)
         guard (1...ModelFile.newestVersion).contains(formatVersion) else {
             throw ValidationError("--format-version must be 1 or \(ModelFile.newestVersion), not \(formatVersion).")
         }

@@ -14,19 +14,26 @@ struct EvaluateCommand: ParsableCommand {
             Examples:
               fnn evaluate --data ~/mnist              # the bundled model
               fnn evaluate model.fnn --data ~/mnist
+              fnn evaluate --model model.fnn --images t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz
             """
     )
 
-    @Argument(help: "The model (.fnn, or network2.py .json); the bundled model when left out.", completion: .file(extensions: ["fnn", "json"]))
-    var model: String?
+    @Argument(help: ArgumentHelp("The model (.fnn, or network2.py .json); the bundled model when left out.", valueName: "model"), completion: .file(extensions: ["fnn", "json"]))
+    var modelArgument: String?
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("The model, as in fnn predict and fnn watch (instead of the <model> argument).", valueName: "file"), completion: .file(extensions: ["fnn", "json"]))
+    var modelOption: String?
+
+    /// The model named by the argument or by --model.
+    var model: String? { modelArgument ?? modelOption }
 
     @Option(help: ArgumentHelp("A folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].", valueName: "dir"), completion: .directory)
     var data: String?
 
-    @Option(help: ArgumentHelp("An IDX image file (plain or .gz), instead of --data.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("The test images, as an IDX image file (plain or .gz), instead of --data.", valueName: "file"), completion: .file())
     var images: String?
 
-    @Option(help: ArgumentHelp("An IDX label file (plain or .gz), instead of --data.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("The true labels, as an IDX label file (plain or .gz), with --images instead of --data.", valueName: "file"), completion: .file())
     var labels: String?
 
     @Flag(help: "Print the results as JSON.")
@@ -35,10 +42,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw the confusion matrix as a heat map into this PNG.", valueName: "file"), completion: .file(extensions: ["png"]))
     var confusion: String?
 
-    @Flag(help: "Replace the picture file if it exists.")
+    @Flag(help: "Replace the --confusion file if it exists.")
     var force = false
 
     func validate() throws {
+        try argumentOrOption(modelArgument, modelOption, what: "model", optionName: "--model", required: false)
         switch (data, images, labels) {
         case (.some, nil, nil), (nil, .some, .some): break
         case (nil, nil, nil): throw ValidationError("Give the test data with --data DIR, or --images FILE and --labels FILE.")

@@ -16,8 +16,11 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The model file (.fnn); the bundled model when left out.", completion: .file(extensions: ["fnn"]))
-    var model: String?
+    @Argument(help: ArgumentHelp("The model file (.fnn); the bundled model when left out.", valueName: "model"), completion: .file(extensions: ["fnn"]))
+    var modelArgument: String?
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("The model file, as in fnn predict and fnn watch (instead of the <model> argument).", valueName: "file"), completion: .file(extensions: ["fnn"]))
+    var modelOption: String?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -28,11 +31,15 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw the learning curves from the model's training history into this PNG.", valueName: "file"), completion: .file(extensions: ["png"]))
     var plot: String?
 
-    @Flag(help: "Replace picture files that exist.")
+    @Flag(help: "Replace the --render-weights and --plot files if they exist.")
     var force = false
 
+    func validate() throws {
+        try argumentOrOption(modelArgument, modelOption, what: "model", optionName: "--model", required: false)
+    }
+
     func run() throws {
-        guard let model = model ?? BundledModel.path else {
+        guard let model = modelArgument ?? modelOption ?? BundledModel.path else {
             throw CLIError("the bundled model is missing from fnn's resources; name a model file")
         }
         let bytes: [UInt8]

@@ -24,30 +24,30 @@ struct PredictCommand: ParsableCommand {
 
             Examples:
               fnn predict samples/digits
-              fnn predict --model model.fnn scans/ --format jsonl --output results.jsonl
+              fnn predict --model model.fnn scans/ --format jsonl -o results.jsonl
               fnn predict digits/ --format table --top-k 3
             """
     )
 
-    @Option(help: ArgumentHelp("The model (.fnn, or network2.py .json); the bundled model when left out.", valueName: "model"), completion: .file(extensions: ["fnn", "json"]))
+    @Option(help: ArgumentHelp("The model (.fnn, or network2.py .json); the bundled model when left out.", valueName: "file"), completion: .file(extensions: ["fnn", "json"]))
     var model: String?
 
     @Argument(help: "PNG files and folders of them.", completion: .file(extensions: ["png"]))
     var paths: [String]
 
-    @Option(help: ArgumentHelp("Output format: csv, jsonl or table.", valueName: "format"))
+    @Option(help: ArgumentHelp("The format of the rows.", valueName: "format"))
     var format: PredictionFormat = .csv
 
-    @Option(help: ArgumentHelp("Write the rows to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the rows to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
-    @Flag(help: "Replace --output, --report or saved images that exist.")
+    @Flag(help: "Replace the --output, --report and --contact-sheet files if they exist (--save-normalized always rewrites its images).")
     var force = false
 
     @Option(name: .customLong("top-k"), help: ArgumentHelp("Also give the next most likely classes, up to this many in all.", valueName: "k"))
     var topK: Int = 1
 
-    @Option(help: ArgumentHelp("A CSV of path,label rows with the true labels, for the accuracy report.", valueName: "file"), completion: .file(extensions: ["csv"]))
+    @Option(help: ArgumentHelp("The true labels, as a CSV of path,label rows, for the accuracy report.", valueName: "file"), completion: .file(extensions: ["csv"]))
     var labels: String?
 
     @Option(help: ArgumentHelp("Write the accuracy report to this file instead of standard error.", valueName: "file"), completion: .file())

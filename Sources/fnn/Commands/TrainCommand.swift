@@ -28,9 +28,9 @@ struct TrainCommand: ParsableCommand {
             status 130; continue with --resume.
 
             Examples:
-              fnn train --data ~/mnist --save model.fnn
-              fnn train --data ~/mnist --classic --save classic.fnn
-              fnn train --data ~/mnist --layers 784,100,10 --activation tanh
+              fnn train --data ~/mnist -o model.fnn
+              fnn train --data ~/mnist --classic -o classic.fnn
+              fnn train --data ~/mnist --layers 784,100,10 --activation tanh --output-activation softmax
               fnn train --data ~/mnist --resume model.fnn --epochs 40
             """
     )
@@ -38,10 +38,22 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A folder with the four MNIST files (plain or .gz).", valueName: "dir"), completion: .directory)
     var data: String
 
-    @Option(help: ArgumentHelp("Where to write the model.", valueName: "file"), completion: .file(extensions: ["fnn"]))
-    var save: String = "model.fnn"
+    @Option(
+        name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write the model (default: model.fnn).", valueName: "file"),
+        completion: .file(extensions: ["fnn"]))
+    var output: String?
 
-    @Flag(help: "Replace --save's file if it exists.")
+    // The name of --output before `-o, --output` meant the written file in every command,
+    // kept for existing scripts. It is an option of its own, not a second name of --output,
+    // so that an old `--output softmax --save m.fnn` is refused instead of the last value
+    // silently winning.
+    @Option(help: ArgumentHelp("The older name of --output, kept for existing scripts.", valueName: "file"), completion: .file(extensions: ["fnn"]))
+    var save: String?
+
+    /// The model file to write: --output, or --save, or model.fnn.
+    var modelPath: String { output ?? save ?? "model.fnn" }
+
+    @Flag(help: "Replace the --output and --plot files if they exist (--metrics is always rewritten).")
     var force = false
 
     @Flag(help: "Use the lecture's setup for every option not given: [784,30,10] sigmoid, quadratic cost, N(0,1) init, η 3.0, batch 10, 30 epochs.")
@@ -53,8 +65,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Hidden-layer activation.", valueName: "name"))
     var activation: HiddenActivation?
 
-    @Option(help: ArgumentHelp("Output-layer activation.", valueName: "name"))
-    var output: OutputActivation?
+    @Option(name: .customLong("output-activation"), help: ArgumentHelp("Output-layer activation.", valueName: "name"))
+    var outputActivation: OutputActivation?
 
     @Option(help: ArgumentHelp("Cost.", valueName: "name"))
     var cost: Cost?
@@ -107,23 +119,41 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write one CSV row per epoch to this file.", valueName: "file"), completion: .file(extensions: ["csv"]))
     var metrics: String?
 
-    @Flag(help: "Write the model to --save after every epoch.")
+    @Flag(help: "Write the model to --output after every epoch.")
     var checkpoint = false
 
     @Option(help: ArgumentHelp("Draw the learning curves into this PNG (after every epoch).", valueName: "file"), completion: .file(extensions: ["png"]))
     var plot: String?
 
-    @Option(help: ArgumentHelp("Continue training a model saved by fnn train, with its optimiser state and epoch count.", valueName: "model"), completion: .file(extensions: ["fnn"]))
+    @Option(help: ArgumentHelp("Continue training a model saved by fnn train, with its optimiser state and epoch count.", valueName: "file"), completion: .file(extensions: ["fnn"]))
     var resume: String?
 
     @Flag(help: "Print one line per epoch even on a terminal.")
     var plain = false
 
     func validate() throws {
+        if let output { try Self.checkOutputIsAFile(output) }
+        if output != nil, save != nil { throw ValidationError("--save is the older name of --output; give only one of them.") }
         if resume != nil, classic { throw ValidationError("--classic and --resume do not go together: a resumed run keeps its own settings.") }
-        if resume != nil, layers != nil || activation != nil || output != nil || cost != nil {
-            throw ValidationError("--resume keeps the model's architecture and cost; leave out --layers, --activation, --output and --cost.")
+        if resume != nil, layers != nil || activation != nil || outputActivation != nil || cost != nil {
+            throw ValidationError("--resume keeps the model's architecture and cost; leave out --layers, --activation, --output-activation and --cost.")
         }
+    }
+
+    /// `--output` named the output-layer activation before it named the model file, so an
+    /// activation name there is almost surely an old command line, not a file name.
+    static func checkOutputIsAFile(_ path: String) throws {
+        let name = path.lowercased()
+        let advice: String
+        if OutputActivation(rawValue: name) != nil {
+            advice = "for the output layer's activation use --output-activation \(name)"
+        } else if HiddenActivation(rawValue: name) != nil {
+            advice = "the output layer's activation is --output-activation sigmoid or softmax, and the hidden layers' is --activation \(name)"
+        } else {
+            return
+        }
+        throw ValidationError(
+            "--output names the model file to write, and \"\(path)\" is an activation: \(advice) (for a file of that name, write ./\(path)).")
     }
 
     func run() throws {
@@ -143,9 +173,9 @@ struct TrainCommand: ParsableCommand {
         guard early.isEmpty else { throw ValidationError(early.joined(separator: "; ") + ".") }
 
         if let plot, !force, FileSystem.exists(plot) { throw CLIError("\(plot) already exists; pass --force to replace it.") }
-        let outputExists = FileSystem.exists(save)
-        if outputExists, !force, resume.map({ !samePath($0, save) }) ?? true {
-            throw CLIError("\(save) already exists; pass --force to replace it, or --save another file.")
+        let outputExists = FileSystem.exists(modelPath)
+        if outputExists, !force, resume.map({ !samePath($0, modelPath) }) ?? true {
+            throw CLIError("\(modelPath) already exists; pass --force to replace it, or --output another file.")
         }
 
         let (training, test) = try loadData()
@@ -192,21 +222,21 @@ struct TrainCommand: ParsableCommand {
         var model = result.model
         if result.interrupted {
             try write(model)
-            printError("interrupted: saved the model after \(model.history.count) complete epochs (and part of the next) to \(save); continue with --resume \(save)")
+            printError("interrupted: saved the model after \(model.history.count) complete epochs (and part of the next) to \(modelPath); continue with --resume \(modelPath)")
             throw ExitCode(130)
         }
         let evaluation = try Evaluation.run(model, on: test)
         model.metadata.testAccuracy = evaluation.accuracy
         try write(model)
         let validationText = model.metadata.validationAccuracy.map { String(format: "validation %.2f%%, ", $0 * 100) } ?? ""
-        print(String(format: "saved %@: %@test %.2f%% (%d of %d correct)", save, validationText, evaluation.accuracy * 100, evaluation.correct, evaluation.total))
+        print(String(format: "saved %@: %@test %.2f%% (%d of %d correct)", modelPath, validationText, evaluation.accuracy * 100, evaluation.correct, evaluation.total))
     }
 
     /// Explicit options override the base recipe.
     private func apply(to configuration: inout TrainingConfiguration) {
         if let layers { configuration.layerSizes = layers }
         if let activation { configuration.hiddenActivation = activation.activation }
-        if let output { configuration.outputActivation = output.activation }
+        if let outputActivation { configuration.outputActivation = outputActivation.activation }
         if let cost { configuration.cost = cost }
         if let epochs { configuration.epochs = epochs }
         if let batchSize { configuration.batchSize = batchSize }
@@ -248,7 +278,7 @@ struct TrainCommand: ParsableCommand {
             stamped.metadata.created = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: epoch))
         }
         do {
-            try AtomicFile.write(try ModelFile.encode(stamped), to: save, overwrite: true)
+            try AtomicFile.write(try ModelFile.encode(stamped), to: modelPath, overwrite: true)
         } catch {
             throw CLIError("\(error)")
         }

@@ -42,7 +42,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "The hot folder.", completion: .directory)
     var folder: String
 
-    @Option(help: ArgumentHelp("The model; the bundled model when left out (no reloading then).", valueName: "file"), completion: .file(extensions: ["fnn"]))
+    @Option(help: ArgumentHelp("The model (.fnn); the bundled model when left out (no reloading then).", valueName: "file"), completion: .file(extensions: ["fnn"]))
     var model: String?
 
     @Option(help: ArgumentHelp("Where producers drop files (default: DIR/incoming).", valueName: "dir"))
@@ -63,11 +63,11 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Process what is waiting, then exit.")
     var once = false
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines as text or json.", valueName: "format"))
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("The format of the log lines.", valueName: "format"))
     var logFormat: StandardErrorLogHandler.Format = .text
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("The least severe log lines to write.", valueName: "level"))
+    var logLevel: LogLevel = .info
 
     @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop.", valueName: "s"))
     var rescanSeconds: Double = 30
@@ -81,14 +81,13 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var images: ImageOptions
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.") }
         guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
     }
 
     func run() async throws {
         BLAS.useSingleThread()
         let format = logFormat
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel.level
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "fnn.watch")
         let root = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -124,3 +123,10 @@ struct WatchCommand: AsyncParsableCommand {
 }
 
 extension StandardErrorLogHandler.Format: ExpressibleByArgument {}
+
+/// The levels of `--log-level`, from the most to the least verbose.
+enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}

@@ -10,7 +10,7 @@ struct AccuracyTargetTests {
     static func train(_ arguments: [String], environment: [String: String] = [:]) throws -> (model: Model, path: String) {
         let folder = try Fixtures.temporaryFolder()
         let path = folder + "/model.fnn"
-        let run = try RunFNN.run(["train", "--data", Fixtures.mnist, "--save", path, "--plain"] + arguments, environment: environment)
+        let run = try RunFNN.run(["train", "--data", Fixtures.mnist, "--output", path, "--plain"] + arguments, environment: environment)
         #expect(run.status == 0, "\(run.standardError)")
         return (try ModelFile.load(contentsOf: path).model, path)
     }
@@ -34,7 +34,7 @@ struct AccuracyTargetTests {
     /// test set (seeds 1 and 2); the book's 97.92 % (validation) did not reproduce.
     @Test func theNetwork2SetupDoesAsWellAsNetwork2Py() throws {
         let (model, _) = try Self.train([
-            "--layers", "784,100,10", "--activation", "sigmoid", "--output", "sigmoid", "--cost", "cross-entropy",
+            "--layers", "784,100,10", "--activation", "sigmoid", "--output-activation", "sigmoid", "--cost", "cross-entropy",
             "--weight-decay", "5", "--learning-rate", "0.5", "--momentum", "0", "--init", "scaled-normal",
             "--schedule", "constant", "--batch-size", "10", "--epochs", "30", "--seed", "1",
         ])
