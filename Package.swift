@@ -122,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "FNNCLITests",
             dependencies: ["FNNKit", "FNNTestSupport"],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -5,7 +5,7 @@ import FNNModel
 import FNNSupport
 
 /// Trains a network by mini-batch stochastic gradient descent and backpropagation, in
-/// binary32 with the products through BLAS.
+/// binary32 or binary64 (`precision`), with the products through BLAS.
 ///
 /// The run is reproducible: the same configuration, data and thread count give the same
 /// parameters bit for bit. Each epoch's shuffle and augmentation come from the seed and

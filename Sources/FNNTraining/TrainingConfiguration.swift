@@ -111,7 +111,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if let classCount, let last = layerSizes.last, last != classCount {
             problems.append("the output layer has \(last) neurons but the data has \(classCount) classes")
         }
-        if hiddenActivation == .softmax { problems.append("softmax is for the output layer only (--output softmax)") }
+        if hiddenActivation == .softmax { problems.append("softmax is for the output layer only (--output-activation softmax)") }
         if outputActivation != .sigmoid && outputActivation != .softmax {
             problems.append("the output activation must be sigmoid or softmax")
         }

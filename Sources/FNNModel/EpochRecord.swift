@@ -30,26 +30,3 @@ public struct EpochRecord: Sendable, Equatable, Codable {
             && same(lhs.learningRate, rhs.learningRate) && same(lhs.seconds, rhs.seconds)
     }
 }
-
-/// The optimiser's per-layer state (momentum velocities), saved so training can resume.
-public struct OptimizerLayerState: Sendable, Equatable {
-    public var weightVelocity: Tensor
-    public var biasVelocity: Tensor
-
-    public init(weightVelocity: Tensor, biasVelocity: Tensor) {
-        self.weightVelocity = weightVelocity
-        self.biasVelocity = biasVelocity
-    }
-}
-
-/// A chunk this version of fnn does not understand, kept so tools can write it back.
-public struct RawChunk: Sendable, Equatable {
-    /// Four ASCII letters; lower-case first letter (ancillary) for every kept chunk.
-    public var type: String
-    public var data: [UInt8]
-
-    public init(type: String, data: [UInt8]) {
-        self.type = type
-        self.data = data
-    }
-}
