@@ -32,10 +32,17 @@ public enum FileBytes {
         let descriptor = try openRegular(path, followLinks: followLinks, limit: limit)
         defer { close(descriptor.descriptor) }
         // A regular file is read to the size it had when opened (a file still being
-        // written is caught by its format's own checks).
-        var bytes = [UInt8](repeating: 0, count: descriptor.size)
+        // written is caught by its format's own checks). Files of the kernel's own file
+        // systems (/proc, /sys) report a size of 0: those are read to their end, in
+        // pieces, up to the limit.
+        let growing = descriptor.size == 0
+        var bytes = [UInt8](repeating: 0, count: growing ? min(limit, 65_536) : descriptor.size)
         var filled = 0
-        while filled < bytes.count {
+        while true {
+            if filled == bytes.count {
+                guard growing, bytes.count < limit else { break }
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
+            }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 systemRead(descriptor.descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
             }
@@ -45,6 +52,13 @@ public enum FileBytes {
             }
             if count == 0 { break }
             filled += count
+        }
+        if growing, filled == limit, limit > 0 {
+            // Full to the limit: see whether more follows.
+            var probe: UInt8 = 0
+            if systemRead(descriptor.descriptor, &probe, 1) > 0 {
+                throw FileAccessError(.tooLarge, path: path.escaped, message: "is over the limit of \(limit) bytes")
+            }
         }
         bytes.removeSubrange(filled...)
         return bytes

@@ -1,4 +1,6 @@
 import FNNKit
+import FNNTestSupport
+import Foundation
 import Testing
 
 @Suite struct BLASCoreSelectionTests {
@@ -18,5 +20,32 @@ import Testing
         #expect(BLASCoreSelection.correction(chosen: "Prescott", cpuFlags: Self.avx512, userSetting: "Prescott") == nil)
         #expect(BLASCoreSelection.correction(chosen: "SomethingNew", cpuFlags: Self.avx512, userSetting: nil) == nil)
         #expect(BLASCoreSelection.correction(chosen: "Prescott", cpuFlags: ["sse2"], userSetting: nil) == nil)
+    }
+}
+
+/// The processor's real flags reach the selection: `/proc/cpuinfo` reports a size of 0,
+/// so a reader that trusts the size reads nothing and the correction never happens.
+@Suite struct CPUFlagsTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/cpuinfo"), "Linux only"))
+    func theFlagsAreReadFromProcCpuinfo() throws {
+        let flags = BLASCoreSelection.cpuFlags()
+        #if arch(x86_64)
+        #expect(flags.contains("sse2"), "\(flags.count) flags")
+        #else
+        #expect(!flags.isEmpty)
+        #endif
+        let bytes = try FileBytes.read("/proc/cpuinfo", limit: 1 << 24)
+        #expect(bytes.count > 100)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/cpuinfo"), "Linux only"))
+    func aKernelBelowTheProcessorIsCorrectedAtStart() throws {
+        let flags = BLASCoreSelection.cpuFlags()
+        guard flags.contains("avx2") && flags.contains("fma") else { return }
+        // With no OPENBLAS_CORETYPE of the user's, fnn runs at least the Haswell kernel on
+        // an AVX2 processor, whatever OpenBLAS guessed.
+        let run = try RunFNN.run(["--version"], removing: ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"])
+        #expect(run.status == 0)
+        #expect(!run.standardOutput.contains("(core: Prescott)"), "\(run.standardOutput)")
     }
 }
