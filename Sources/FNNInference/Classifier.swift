@@ -3,26 +3,30 @@ import FNNData
 import FNNMath
 import FNNModel
 
-/// Runs a model over many inputs in batches, in the precision its parameters call for:
-/// binary64 when any tensor is stored as `f64`, binary32 otherwise.
+/// Runs a model over many images in batches, in the precision its parameters call for:
+/// binary64 when any tensor is stored as `f64`, binary32 otherwise. Whatever the caller
+/// (evaluate's dataset, predict's and watch's decoded files), the images go through the
+/// one forward pass, `PixelNetwork`.
 public struct Classifier: Sendable {
     private enum Engine: Sendable {
-        case single(DenseNetwork<Float>)
-        case double(DenseNetwork<Double>)
+        case single(PixelNetwork<Float>)
+        case double(PixelNetwork<Double>)
+        /// A model without layers computes nothing.
+        case none
     }
 
     private let engine: Engine
     public let model: Model
-    /// The binary32 network that reads 8-bit digits directly, built once.
-    private let pixelNetwork: PixelNetwork?
 
     public init(_ model: Model) {
         self.model = model
-        engine = model.numberTypes.contains(.f64) ? .double(DenseNetwork(model)) : .single(DenseNetwork(model))
-        if case .single(let network) = engine, !network.layers.isEmpty {
-            pixelNetwork = PixelNetwork(network, contract: model.metadata.inputContract)
+        let contract = model.metadata.inputContract
+        if model.layers.isEmpty {
+            engine = .none
+        } else if model.numberTypes.contains(.f64) {
+            engine = .double(PixelNetwork(DenseNetwork(model), contract: contract))
         } else {
-            pixelNetwork = nil
+            engine = .single(PixelNetwork(DenseNetwork(model), contract: contract))
         }
     }
 
@@ -32,17 +36,33 @@ public struct Classifier: Sendable {
         return false
     }
 
-    /// The output activations for a batch of images from a dataset.
-    public func outputs(_ dataset: MNISTDataset, _ range: Range<Int>) -> [[Double]] {
-        let contract = model.metadata.inputContract
+    /// The output activations for images `range` of `pixels` (`inputSize` bytes each), in
+    /// binary64 whatever the precision computed in.
+    func outputRows(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [[Double]] {
         switch engine {
         case .single(let network):
-            let result = network.forward(dataset.inputs(range, contract: contract, as: Float.self))
+            let result = network.forward(pixels, range)
             return (0..<result.rows).map { result.row($0).map(Double.init) }
         case .double(let network):
-            let result = network.forward(dataset.inputs(range, contract: contract, as: Double.self))
+            let result = network.forward(pixels, range)
             return (0..<result.rows).map { Array(result.row($0)) }
+        case .none:
+            return range.map { _ in [] }
         }
+    }
+
+    /// Each image's class, or -1 for an image with a NaN or infinite output.
+    func classes(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Int] {
+        switch engine {
+        case .single(let network): network.classes(pixels, range)
+        case .double(let network): network.classes(pixels, range)
+        case .none: range.map { _ in -1 }
+        }
+    }
+
+    /// The output activations for a batch of images from a dataset.
+    public func outputs(_ dataset: MNISTDataset, _ range: Range<Int>) -> [[Double]] {
+        dataset.pixels.withUnsafeBufferPointer { outputRows($0, range) }
     }
 
     /// The predicted class of each image in a dataset; -1 for an image whose outputs are
@@ -55,14 +75,13 @@ public struct Classifier: Sendable {
         var predictions: [Int] = []
         predictions.reserveCapacity(dataset.count)
         var start = 0
-        let contract = model.metadata.inputContract
+        let step = PixelNetwork<Float>.batchSize
         while start < dataset.count {
             let end = min(start + batchSize, dataset.count)
-            switch engine {
-            case .single(let network):
-                predictions += Self.classes(network.forward(dataset.inputs(start..<end, contract: contract, as: Float.self)))
-            case .double(let network):
-                predictions += Self.classes(network.forward(dataset.inputs(start..<end, contract: contract, as: Double.self)))
+            dataset.pixels.withUnsafeBufferPointer { pixels in
+                for batch in stride(from: start, to: end, by: step) {
+                    predictions += classes(pixels, batch..<min(batch + step, end))
+                }
             }
             start = end
             progress(start)
@@ -80,28 +99,19 @@ extension Classifier {
         }
     }
 
-    /// Class probabilities for 28 × 28 digits in MNIST's form (`count` of them, one after
-    /// another in `pixels`), scaled by the model's input contract. Softmax outputs are
-    /// probabilities already; other outputs are divided by their sum.
+    /// Class probabilities for images in the model's input form (`count` of them, one
+    /// after another in `pixels`, `inputSize` bytes each), scaled by the model's input
+    /// contract. Softmax outputs are probabilities already; other outputs are divided by
+    /// their sum.
     public func probabilities(pixels: [UInt8], count: Int, threads: Int = 1) -> [[Double]] {
         let size = model.inputSize
         precondition(pixels.count == count * size, "pixels do not match the count")
         let softmax = model.layers.last?.activation == .softmax
-        let batchSize = PixelNetwork.batchSize
+        let batchSize = PixelNetwork<Float>.batchSize
         let batches = stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
         var result = [[Double]](repeating: [], count: count)
-        let pixelNetwork = pixelNetwork
         let run: @Sendable (Range<Int>) -> [[Double]] = { range in
-            let rows: [[Double]]
-            if let pixelNetwork {
-                let output = pixels.withUnsafeBufferPointer { pixelNetwork.forward($0, range) }
-                rows = (0..<output.rows).map { output.row($0).map(Double.init) }
-            } else {
-                let dataset = MNISTDataset(
-                    count: count, rows: 1, columns: size, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
-                rows = self.outputs(dataset, range)
-            }
-            return rows.map { row in
+            pixels.withUnsafeBufferPointer { self.outputRows($0, range) }.map { row in
                 let sum = row.reduce(0, +)
                 return softmax || sum <= 0 ? row : row.map { $0 / sum }
             }

@@ -70,23 +70,12 @@ public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
     /// - Complexity: O(rows × inputSize × outputSize), one BLAS product.
     static func weightedInput(_ layer: DenseLayer, _ activations: Matrix<Scalar>, into z: inout Matrix<Scalar>) {
         precondition(z.rows == activations.rows && z.columns == layer.outputSize, "output shape")
-        let rows = activations.rows
-        z.elements.withUnsafeMutableBufferPointer { values in
-            layer.biases.withUnsafeBufferPointer { biases in
-                // Start from the biases, then add the product (β = 1).
-                var start = 0
-                while start < values.count {
-                    for column in 0..<biases.count { values[start + column] = biases[column] }
-                    start += biases.count
-                }
-            }
-            guard rows > 0, let c = values.baseAddress else { return }
-            activations.elements.withUnsafeBufferPointer { a in
-                layer.weights.withUnsafeBufferPointer { w in
-                    guard let a = a.baseAddress, let w = w.baseAddress else { return }
-                    Scalar.gemm(
-                        .none, .transposed, m: rows, n: layer.outputSize, k: layer.inputSize, alpha: 1, a: a,
-                        lda: layer.inputSize, b: w, ldb: layer.inputSize, beta: 1, c: c, ldc: layer.outputSize)
+        activations.elements.withUnsafeBufferPointer { a in
+            layer.weights.withUnsafeBufferPointer { w in
+                layer.biases.withUnsafeBufferPointer { b in
+                    z.elements.withUnsafeMutableBufferPointer { out in
+                        affineProduct(a, rows: activations.rows, inner: layer.inputSize, weights: w, transposed: true, biases: b, into: out)
+                    }
                 }
             }
         }

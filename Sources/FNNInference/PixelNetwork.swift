@@ -1,56 +1,47 @@
 import FNNMath
 import FNNModel
 
-/// A binary32 network that reads 8-bit images directly and, in its first layer,
-/// multiplies only the pixels a batch actually uses: MNIST-style digits are about 80 %
-/// background, and a background pixel adds nothing to any neuron when the input contract
-/// maps it to 0 (when it does not, every pixel is used). The first layer's
+/// The forward pass from 8-bit images, used by every command that classifies (evaluate,
+/// predict, watch): pixels become inputs through the input contract's table, and the
+/// first layer multiplies only the pixels a batch actually uses. MNIST-style digits are
+/// about 80 % background, and a background pixel adds nothing to any neuron when the
+/// contract maps it to 0 (when it does not, every pixel is used). The first layer's
 /// weights are kept transposed (one contiguous row per pixel) so those rows are cheap to
-/// gather; the products go through BLAS.
-struct PixelNetwork: Sendable {
-    let network: DenseNetwork<Float>
+/// gather; the products go through `affineProduct` and BLAS.
+package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
+    let network: DenseNetwork<Scalar>
     /// Layer 1's weights, `inputSize × outputSize`.
-    let firstWeights: [Float]
+    let firstWeights: [Scalar]
     /// The network input for each pixel value.
-    let table: [Float]
+    let table: [Scalar]
 
     /// Images per product: small enough that many pixels are unused by all of them.
-    static let batchSize = 32
+    package static var batchSize: Int { 32 }
 
-    init(_ network: DenseNetwork<Float>, contract: InputContract) {
+    package init(_ network: DenseNetwork<Scalar>, contract: InputContract) {
         self.network = network
         let first = network.layers[0]
         firstWeights = transposed(first.weights, rows: first.outputSize, columns: first.inputSize)
-        table = contract.table(Float.self)
+        table = contract.table(Scalar.self)
     }
 
     /// The outputs for images `range` of `pixels` (`inputSize` bytes each).
     ///
     /// - Complexity: O(images × (active pixels × first-layer width + other parameters)).
-    func forward(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Float> {
+    package func forward(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
         let first = network.layers[0]
         let width = first.inputSize
         let outputs = first.outputSize
         let rows = range.count
         var used = [UInt8](repeating: 0, count: width)
         var active: [Int] = []
-        active.reserveCapacity(width)
-        if let background = table.first, background != 0 {
-            // The contract maps background to a non-zero input, so no pixel can be skipped.
-            active.append(contentsOf: 0..<width)
-        } else {
-            used.withUnsafeMutableBufferPointer { used in
-                for image in range {
-                    let base = image &* width
-                    for column in 0..<width { used[column] |= pixels[base &+ column] }
-                }
-                for column in 0..<width where used[column] != 0 { active.append(column) }
-            }
-        }
+        ActiveInputs.columns(
+            of: pixels, offsets: range.lazy.map { $0 &* width }, width: width, backgroundInput: table.first ?? 0, used: &used,
+            into: &active)
         let k = active.count
-        var compactInput = [Float](repeating: 0, count: rows * k)
-        var compactWeights = [Float](repeating: 0, count: k * outputs)
-        var z = Matrix<Float>(rows: rows, columns: outputs)
+        var compactInput = [Scalar](repeating: 0, count: rows * k)
+        var compactWeights = [Scalar](repeating: 0, count: k * outputs)
+        var z = Matrix<Scalar>(rows: rows, columns: outputs)
         active.withUnsafeBufferPointer { active in
             table.withUnsafeBufferPointer { table in
                 compactInput.withUnsafeMutableBufferPointer { out in
@@ -70,17 +61,12 @@ struct PixelNetwork: Sendable {
                 }
             }
         }
-        z.elements.withUnsafeMutableBufferPointer { values in
-            first.biases.withUnsafeBufferPointer { b in
-                for row in 0..<rows {
-                    for column in 0..<outputs { values[row &* outputs &+ column] = b[column] }
-                }
-            }
-            guard k > 0, let c = values.baseAddress else { return }
-            compactInput.withUnsafeBufferPointer { a in
-                compactWeights.withUnsafeBufferPointer { w in
-                    guard let a = a.baseAddress, let w = w.baseAddress else { return }
-                    Float.gemm(.none, .none, m: rows, n: outputs, k: k, alpha: 1, a: a, lda: k, b: w, ldb: outputs, beta: 1, c: c, ldc: outputs)
+        compactInput.withUnsafeBufferPointer { a in
+            compactWeights.withUnsafeBufferPointer { w in
+                first.biases.withUnsafeBufferPointer { b in
+                    z.elements.withUnsafeMutableBufferPointer { out in
+                        affineProduct(a, rows: rows, inner: k, weights: w, transposed: false, biases: b, into: out)
+                    }
                 }
             }
         }
@@ -90,5 +76,39 @@ struct PixelNetwork: Sendable {
             layer.activation.apply(to: &z)
         }
         return z
+    }
+
+    /// Each image's class, or -1 for an image with a NaN or infinite output.
+    package func classes(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Int] {
+        Classifier.classes(forward(pixels, range))
+    }
+}
+
+/// Which input columns a batch of 8-bit images uses: those where some image is not
+/// background, or every column when the contract's table maps background to a non-zero
+/// input. Shared by inference (`PixelNetwork`) and backpropagation's input.
+package enum ActiveInputs {
+    /// Fills `active` with the used columns of the images at `offsets` (each `width`
+    /// bytes of `images`), in increasing order.
+    ///
+    /// - Parameter used: scratch of `width` bytes.
+    /// - Complexity: O(images × width).
+    /// - Parameter backgroundInput: what the contract maps a background pixel to.
+    package static func columns<Scalar: NetworkScalar>(
+        of images: UnsafeBufferPointer<UInt8>, offsets: some Sequence<Int>, width: Int, backgroundInput: Scalar,
+        used: inout [UInt8], into active: inout [Int]
+    ) {
+        active.removeAll(keepingCapacity: true)
+        if backgroundInput != 0 {
+            active.append(contentsOf: 0..<width)
+            return
+        }
+        used.withUnsafeMutableBufferPointer { used in
+            for column in 0..<width { used[column] = 0 }
+            for offset in offsets {
+                for column in 0..<width { used[column] |= images[offset &+ column] }
+            }
+            for column in 0..<width where used[column] != 0 { active.append(column) }
+        }
     }
 }

@@ -86,7 +86,10 @@ public enum BLASCoreSelection {
     ///
     /// Call it first thing in `main`, before any work. The corresponding C function is
     /// `execv`.
-    public static func restartWithBestCoreIfNeeded(arguments: [String]) {
+    /// The arguments passed on are the process's own `argv`, byte for byte: Swift's
+    /// `CommandLine.arguments` would replace bytes that are not UTF-8 (a file name such
+    /// as `caf\xE9.png`) with U+FFFD.
+    public static func restartWithBestCoreIfNeeded() {
         #if os(Linux)
         let environment = Environment.variables
         guard environment[restartMarker] == nil else { return }
@@ -95,9 +98,7 @@ public enum BLASCoreSelection {
         else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
         setenv(restartMarker, chosen, 1)
-        var cArguments = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        execv("/proc/self/exe", cArguments)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached if the restart failed: carry on with the kernel we have.
         unsetenv("OPENBLAS_CORETYPE")
         unsetenv(restartMarker)

@@ -1,3 +1,4 @@
+import FNNInference
 import FNNMath
 import FNNModel
 
@@ -72,19 +73,8 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     ) {
         precondition(offsets.count == batchSize, "a batch must fill the buffers")
         let width = used.count
-        activeInputs.removeAll(keepingCapacity: true)
-        if let background = table.first, background != 0 {
-            // The contract maps background to a non-zero input: every pixel counts.
-            activeInputs.append(contentsOf: 0..<width)
-        } else {
-            used.withUnsafeMutableBufferPointer { used in
-                for column in 0..<width { used[column] = 0 }
-                for offset in offsets {
-                    for column in 0..<width { used[column] |= images[offset &+ column] }
-                }
-                for column in 0..<width where used[column] != 0 { activeInputs.append(column) }
-            }
-        }
+        ActiveInputs.columns(
+            of: images, offsets: offsets, width: width, backgroundInput: table.first ?? 0, used: &used, into: &activeInputs)
         let k = activeInputs.count
         activeInputs.withUnsafeBufferPointer { active in
             compactInput.withUnsafeMutableBufferPointer { out in
@@ -207,20 +197,12 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     private static func product(
         _ a: [Scalar], _ weights: [Scalar], rows: Int, inner: Int, biases: [Scalar], into z: inout Matrix<Scalar>
     ) {
-        let outputs = z.columns
-        z.elements.withUnsafeMutableBufferPointer { values in
-            biases.withUnsafeBufferPointer { b in
-                for row in 0..<rows {
-                    for column in 0..<outputs { values[row &* outputs &+ column] = b[column] }
-                }
-            }
-            guard inner > 0 else { return }
-            a.withUnsafeBufferPointer { a in
-                weights.withUnsafeBufferPointer { w in
-                    guard let a = a.baseAddress, let w = w.baseAddress, let c = values.baseAddress else { return }
-                    Scalar.gemm(
-                        .none, .none, m: rows, n: outputs, k: inner, alpha: 1, a: a, lda: inner, b: w, ldb: outputs,
-                        beta: 1, c: c, ldc: outputs)
+        a.withUnsafeBufferPointer { a in
+            weights.withUnsafeBufferPointer { w in
+                biases.withUnsafeBufferPointer { b in
+                    z.elements.withUnsafeMutableBufferPointer { out in
+                        affineProduct(a, rows: rows, inner: inner, weights: w, transposed: false, biases: b, into: out)
+                    }
                 }
             }
         }

@@ -162,15 +162,17 @@ public struct Trainer: Sendable {
     public static func accuracy<Scalar: NetworkScalar>(
         _ network: DenseNetwork<Scalar>, _ dataset: MNISTDataset, _ range: Range<Int>, _ contract: InputContract
     ) -> Double {
+        // The same forward pass as evaluate, predict and watch.
+        let pixelNetwork = PixelNetwork(network, contract: contract)
         var correct = 0
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end = min(start + 1000, range.upperBound)
-            let predictions = network.forward(dataset.inputs(start..<end, contract: contract, as: Scalar.self)).argmaxPerRow()
-            for (offset, prediction) in predictions.enumerated() where prediction == Int(dataset.labels[start + offset]) {
-                correct += 1
+        dataset.pixels.withUnsafeBufferPointer { pixels in
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: PixelNetwork<Scalar>.batchSize) {
+                let batch = start..<min(start + PixelNetwork<Scalar>.batchSize, range.upperBound)
+                for (offset, prediction) in pixelNetwork.classes(pixels, batch).enumerated()
+                where prediction == Int(dataset.labels[batch.lowerBound + offset]) {
+                    correct += 1
+                }
             }
-            start = end
         }
         return range.isEmpty ? .nan : Double(correct) / Double(range.count)
     }

@@ -13,7 +13,7 @@ struct FNNCommand: AsyncParsableCommand {
 
     static func main() async {
         // Before any work: OpenBLAS may have picked a slow kernel for this processor.
-        BLASCoreSelection.restartWithBestCoreIfNeeded(arguments: CommandLine.arguments)
+        BLASCoreSelection.restartWithBestCoreIfNeeded()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
