@@ -82,7 +82,7 @@ public enum ModelFile {
         }
     }
 
-    /// Reads and decodes the model file at `path`.
+    /// Reads and decodes the model file at `path`, with the facts about the file.
     public static func load(contentsOf path: String) throws(ModelFileError) -> Loaded {
         let bytes: [UInt8]
         do {

@@ -59,7 +59,7 @@ struct EvaluateCommand: ParsableCommand {
         let loaded: Model
         let modelName = model ?? "bundled model"
         do {
-            loaded = try model.map(ModelLoader.load) ?? BundledModel.load()
+            loaded = try ModelLoader.load(model)
         } catch {
             throw CLIError("\(error)")
         }

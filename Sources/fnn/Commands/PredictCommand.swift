@@ -71,7 +71,7 @@ struct PredictCommand: ParsableCommand {
         BLAS.useSingleThread()
         let loaded: Model
         do {
-            loaded = try model.map(ModelLoader.load) ?? BundledModel.load()
+            loaded = try ModelLoader.load(model)
         } catch {
             throw CLIError("\(error)")
         }
