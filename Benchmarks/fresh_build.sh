@@ -40,6 +40,7 @@ TIMEFORMAT='%1R %1U %1S'
 work="$(mktemp -d "${TMPDIR:-/tmp}/fnn-fresh-build.XXXXXX")"
 if [[ "$keep" == false ]]; then
   trap 'rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM
 fi
 
 # measure LABEL COMMIT: clones COMMIT, builds it from nothing, and sets `seconds` (wall)
@@ -62,7 +63,7 @@ measure() {
   fi
   read -r real user system <"$work/$label.time"
   seconds="$real"
-  cpu_seconds="$(awk -v user="$user" -v system="$system" 'BEGIN { printf "%.1f", user + system }')"
+  cpu_seconds="$(awk -v user="$user" -v sys="$system" 'BEGIN { printf "%.1f", user + sys }')"
   echo "   $label took ${seconds} s, ${cpu_seconds} s of CPU" >&2
 }
 
@@ -76,7 +77,7 @@ old_seconds="$seconds" old_cpu="$cpu_seconds"
 measure new "${commits[1]}"
 new_seconds="$seconds" new_cpu="$cpu_seconds"
 
-ratio() { awk -v old="$1" -v new="$2" 'BEGIN { printf "%.2f", new / old }'; }
+ratio() { awk -v old="$1" -v new="$2" 'BEGIN { if (old > 0) printf "%.2f", new / old; else printf "n/a" }'; }
 printf 'fresh swift build -c %s            wall                  CPU (user + system)\n' "$configuration"
 printf '  old %-10s %7s s  (%-14s)  %7s s\n' "${commits[0]}" "$old_seconds" "$(minutes "$old_seconds")" "$old_cpu"
 printf '  new %-10s %7s s  (%-14s)  %7s s\n' "${commits[1]}" "$new_seconds" "$(minutes "$new_seconds")" "$new_cpu"
