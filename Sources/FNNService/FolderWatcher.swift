@@ -128,11 +128,17 @@ public struct FolderWatcher: Service {
                 #endif
                 let now = WatchProcessor.now()
                 // Files that may still be being written are looked at again every second.
+                // Only a full scan can tell that none is left waiting: files named by
+                // events say nothing of one left earlier.
                 if rescan || now - lastScan >= (waiting ? min(1, rescanSeconds) : rescanSeconds) {
                     names = processor.scanIncoming()
                     lastScan = now
+                    waiting = false
                 }
-                if !names.isEmpty { waiting = await intake(Array(Set(names)).sorted(), serving: serving) }
+                if !names.isEmpty {
+                    let left = await intake(Array(Set(names)).sorted(), serving: serving)
+                    waiting = waiting || left
+                }
                 // Files left in processing (a move that failed) are finished, at most once a
                 // second, through recovery, so none gets a second result.
                 if names.isEmpty, now - lastRecovery >= 1, processor.hasLeftovers() {
