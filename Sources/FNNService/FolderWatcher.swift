@@ -128,11 +128,17 @@ public struct FolderWatcher: Service {
                 #endif
                 let now = WatchProcessor.now()
                 // Files that may still be being written are looked at again every second.
+                // Only a full scan can tell that none is left waiting: files named by
+                // events say nothing of one left earlier.
                 if rescan || now - lastScan >= (waiting ? min(1, rescanSeconds) : rescanSeconds) {
                     names = processor.scanIncoming()
                     lastScan = now
+                    waiting = false
                 }
-                if !names.isEmpty { waiting = await intake(Array(Set(names)).sorted(), serving: serving) }
+                if !names.isEmpty {
+                    let left = await intake(Array(Set(names)).sorted(), serving: serving)
+                    waiting = waiting || left
+                }
                 // Files left in processing (a move that failed) are finished, at most once a
                 // second, through recovery, so none gets a second result.
                 if names.isEmpty, now - lastRecovery >= 1, processor.hasLeftovers() {
@@ -146,24 +152,27 @@ public struct FolderWatcher: Service {
         logger.info("stopped")
     }
 
-    /// Claims and processes `names` of `incoming`, in batches.
+    /// Claims and processes `names` of `incoming`, in batches. Graceful shutdown stops
+    /// intake between batches: the batch in hand is finished, the rest stays in `incoming`.
     ///
     /// - Returns: whether some files were left in `incoming` because they may still be
-    ///   being written.
+    ///   being written (each is logged at debug level).
     @discardableResult
     private func intake(_ names: [BytePath], serving: Serving) async -> Bool {
         guard !names.isEmpty else { return false }
         var leftOver = false
         var start = 0
         let incoming = BytePath(processor.layout.incoming)
-        while start < names.count {
+        while start < names.count, !Task.isShuttingDownGracefully {
             let slice = Array(names[start..<min(start + batchLimit, names.count)])
             start += batchLimit
             let batch = processor.claim(slice)
             if (batch?.names.count ?? 0) < slice.count {
-                leftOver = leftOver || slice.contains { name in
+                for name in slice where WatchProcessor.isPlainName(name) && !WatchLayout.isIgnored(name.lossy) {
                     var status = stat()
-                    return incoming.appending(name).withCString { lstat($0, &status) } == 0
+                    guard incoming.appending(name).withCString({ lstat($0, &status) }) == 0 else { continue }
+                    leftOver = true
+                    logger.debug("left in incoming until complete", metadata: ["file": .stringConvertible(name)])
                 }
             }
             if let batch { await process(batch, serving: serving) }

@@ -92,6 +92,8 @@ public struct WatchProcessor: Sendable {
     }
 
     /// Whether an earlier run, or a batch whose move failed, left anything in `processing`.
+    /// An empty claim folder counts, so that the periodic check hands it to `recover()`,
+    /// which removes it without making a batch of it.
     public func hasLeftovers() -> Bool {
         !Self.entries(in: BytePath(layout.processing)).isEmpty
     }
@@ -130,7 +132,7 @@ public struct WatchProcessor: Sendable {
         }
         guard let claimed = batch else { return nil }
         if claimed.names.isEmpty {
-            _ = folder.withCString { rmdir($0) }
+            removeIfEmpty(folder)
             return nil
         }
         Self.syncFolder(folder)
@@ -149,8 +151,11 @@ public struct WatchProcessor: Sendable {
     /// - Throws: `FileAccessError` when results cannot be written (a full disk, a
     ///   read-only folder); the files then stay in `processing` to be retried.
     public func process(_ batch: Batch, predictor: BatchPredictor, modelDigest: String) throws(FileAccessError) -> [Outcome] {
-        guard !batch.names.isEmpty else { return [] }
         let folder = claimFolder(batch.id)
+        guard !batch.names.isEmpty else {
+            removeIfEmpty(folder)
+            return []
+        }
         var results: [PredictionResult?] = []
         var entries: [ImageCollection.Entry] = []
         var positions: [Int] = []
@@ -197,6 +202,11 @@ public struct WatchProcessor: Sendable {
 
     /// Moves processed inputs of claim `id` to `done` or `failed`, removes the claim
     /// folder when it is empty, and flushes the folders.
+    ///
+    /// Between the last rename and the removal of the claim folder (two folder flushes),
+    /// `processing` holds an empty claim folder while every input of the batch is already
+    /// in `done` or `failed`: an observer must wait for the folder to go, and a crash
+    /// there leaves it for `recover()` to remove.
     func move(_ outcomes: [Outcome], from id: String) {
         let folder = claimFolder(id)
         for outcome in outcomes {
@@ -205,8 +215,13 @@ public struct WatchProcessor: Sendable {
         }
         Self.syncFolder(BytePath(layout.done))
         Self.syncFolder(BytePath(layout.failed))
-        _ = folder.withCString { rmdir($0) }
-        Self.syncFolder(BytePath(layout.processing))
+        removeIfEmpty(folder)
+    }
+
+    /// Removes claim folder `folder` if it holds nothing, and flushes `processing`.
+    /// The corresponding C function is `rmdir`, which refuses a folder that is not empty.
+    func removeIfEmpty(_ folder: BytePath) {
+        if folder.withCString({ rmdir($0) }) == 0 { Self.syncFolder(BytePath(layout.processing)) }
     }
 
     /// The results log.
@@ -239,14 +254,21 @@ public struct WatchProcessor: Sendable {
     /// crash came between steps 3 and 4). Returns the batches that still need processing.
     ///
     /// Anything directly in `processing` (left by an fnn from before claim folders) is
-    /// first moved into a new claim folder, and so is redone.
+    /// first moved into a new claim folder, and so is redone. An empty claim folder (a
+    /// crash between creating it and the first rename, or between the last move and its
+    /// removal) is removed and is never a batch.
     public func recover() -> [Batch] {
         let processing = BytePath(layout.processing)
         var batches: [Batch] = []
         var loose: [BytePath] = []
         for name in Self.entries(in: processing) {
             if let id = Self.claimID(name), FileSystem.isDirectory(processing.appending(name)) {
-                batches.append(Batch(id: id, names: Self.entries(in: processing.appending(name))))
+                let names = Self.entries(in: processing.appending(name))
+                if names.isEmpty {
+                    removeIfEmpty(processing.appending(name))
+                } else {
+                    batches.append(Batch(id: id, names: names))
+                }
             } else {
                 loose.append(name)
             }
@@ -264,7 +286,7 @@ public struct WatchProcessor: Sendable {
             }
             Self.syncFolder(folder)
             Self.syncFolder(processing)
-            batches.append(Batch(id: id, names: names))
+            if names.isEmpty { removeIfEmpty(folder) } else { batches.append(Batch(id: id, names: names)) }
         }
         let tail = Self.trimTornLine(logPath, keepingBytes: 4 << 20)
         guard !batches.isEmpty else { return [] }

@@ -111,17 +111,48 @@ package final class RunningFNN {
 
     /// Waits until standard error contains `text`, or `seconds` pass; returns whether it did.
     package func wait(for text: String, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if standardError.contains(text) { return true }
-            if !process.isRunning { return standardError.contains(text) }
-            usleep(20_000)
-        }
-        return false
+        wait(for: text, count: 1, seconds: seconds)
     }
 
-    /// Waits for it to exit and returns its status.
-    package func finish() -> Int32 {
+    /// Waits until standard error contains `text` at least `count` times, or `seconds`
+    /// pass, or the process exits; returns whether it did.
+    package func wait(for text: String, count: Int, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if occurrences(of: text) >= count { return true }
+            if !process.isRunning { break }
+            usleep(20_000)
+        }
+        return occurrences(of: text) >= count
+    }
+
+    /// How many times standard error holds `text` so far.
+    package func occurrences(of text: String) -> Int {
+        standardError.components(separatedBy: text).count - 1
+    }
+
+    /// Freezes it (`SIGSTOP`), so work piles up that it will meet all at once.
+    package func pause() {
+        kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// Lets it run again after `pause()` (`SIGCONT`).
+    package func resume() {
+        kill(process.processIdentifier, SIGCONT)
+    }
+
+    /// Waits for it to exit, at most `seconds` (then it is killed and the status is -9),
+    /// and returns its status.
+    package func finish(seconds: Double = 120) -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return -9
+            }
+            usleep(5_000)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
