@@ -33,12 +33,17 @@ public struct FolderWatcher: Service {
     public let batchLimit: Int
     public let logger: Logger
 
+    /// The model loaded and checked before the service started, so that it is loaded
+    /// and self-tested once; `nil` to load it when the service starts.
+    let initial: Serving?
+
     public init(
-        processor: WatchProcessor, modelPath: String?, once: Bool, rescanSeconds: Double = 30,
+        processor: WatchProcessor, modelPath: String?, serving: Serving? = nil, once: Bool, rescanSeconds: Double = 30,
         batchLimit: Int = 2048, logger: Logger
     ) {
         self.processor = processor
         self.modelPath = modelPath
+        self.initial = serving
         self.once = once
         self.rescanSeconds = rescanSeconds
         self.batchLimit = batchLimit
@@ -53,25 +58,18 @@ public struct FolderWatcher: Service {
         var predictor: BatchPredictor?
     }
 
-    /// Loads a model file and checks it can serve.
+    /// Loads a model file (through `ModelLoader`, the one loader) and checks it can serve.
     public static func load(_ path: String?) throws -> Serving {
-        guard let path else {
-            let model = try BundledModel.load()
-            let digest = BundledModel.path.flatMap { try? FileBytes.read($0, limit: ModelFileLimits.maximumFileSize) }
-                .map { SHA256Digest.hex(SHA256Digest.digest($0)) } ?? "bundled"
-            return Serving(model: model, digest: digest)
+        let loaded = try ModelLoader.loadFile(path)
+        if let problem = ModelSelfTest.problem(with: loaded.model) {
+            throw ModelRefusal(path: loaded.name, reason: "self-test failed: " + problem)
         }
-        let bytes = try FileBytes.read(path, limit: ModelFileLimits.maximumFileSize)
-        let model = try ModelFile.decode(bytes).model
-        if let problem = ModelSelfTest.problem(with: model) {
-            throw ModelRefusal(path: path, reason: "self-test failed: " + problem)
-        }
-        return Serving(model: model, digest: SHA256Digest.hex(SHA256Digest.digest(bytes)))
+        return Serving(model: loaded.model, digest: loaded.sha256)
     }
 
     public func run() async throws {
         try processor.prepareFolders()
-        var serving = try Self.load(modelPath)
+        var serving = try initial ?? Self.load(modelPath)
         serving.predictor = processor.predictor(for: serving.model)
         logger.info("serving", metadata: ["model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))"])
         #if canImport(Glibc)

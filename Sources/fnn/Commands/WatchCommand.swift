@@ -103,13 +103,15 @@ struct WatchCommand: AsyncParsableCommand {
         let processor = WatchProcessor(
             layout: layout, settleSeconds: settleSeconds,
             limits: images.limits, threads: images.threadCount)
+        let serving: FolderWatcher.Serving
         do {
             try processor.prepareFolders()
-            _ = try FolderWatcher.load(model)
+            serving = try FolderWatcher.load(model)
         } catch {
             throw CLIError("\(error)")
         }
-        let watcher = FolderWatcher(processor: processor, modelPath: model, once: once, rescanSeconds: rescanSeconds, logger: logger)
+        let watcher = FolderWatcher(
+            processor: processor, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
