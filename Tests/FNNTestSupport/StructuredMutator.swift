@@ -73,8 +73,10 @@ package struct StructuredMutator {
             data = (0..<index(64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             return
         }
-        let position = !fieldOffsets.isEmpty && chance(3, in: 4)
+        // A field offset computed from a mutated length can fall outside the data.
+        let chosen = !fieldOffsets.isEmpty && chance(3, in: 4)
             ? fieldOffsets[index(fieldOffsets.count)] : index(data.count)
+        let position = min(max(0, chosen), data.count - 1)
         switch random.next() % 7 {
         case 0, 1: Self.put32(interestingUInt32(), at: position, in: &data)
         case 2: Self.put64(interestingDouble().bitPattern, at: position, in: &data)
