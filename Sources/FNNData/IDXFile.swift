@@ -4,19 +4,19 @@ import FNNSupport
 ///
 /// Reads plain files and gzip-compressed ones (recognised by their first bytes, not by
 /// the name). Offsets in errors count in the decompressed data.
-public struct IDXFile: Sendable {
+package struct IDXFile: Sendable {
     /// Dimension sizes, outermost first: `[count, rows, columns]` for images.
-    public var dimensions: [Int]
+    package var dimensions: [Int]
     /// The data, row-major.
-    public var data: [UInt8]
+    package var data: [UInt8]
 
     /// The largest decompressed size accepted (MNIST's training images are 47 MB).
-    public static let maximumSize = 1 << 31
+    package static let maximumSize = 1 << 31
 
     /// Reads the IDX file at `path` and checks its header.
     ///
     /// - Parameter expectedDimensions: 1 for labels, 3 for images.
-    public static func read(_ path: String, expectedDimensions: Int) throws(IDXError) -> IDXFile {
+    package static func read(_ path: String, expectedDimensions: Int) throws(IDXError) -> IDXFile {
         let raw: [UInt8]
         do {
             raw = try FileBytes.read(path, limit: maximumSize)
@@ -87,7 +87,7 @@ public struct IDXFile: Sendable {
     }
 
     /// Parses IDX bytes.
-    public static func parse(_ bytes: [UInt8], path: String, expectedDimensions: Int) throws(IDXError) -> IDXFile {
+    package static func parse(_ bytes: [UInt8], path: String, expectedDimensions: Int) throws(IDXError) -> IDXFile {
         let kind = expectedDimensions == 1 ? "label" : "image"
         guard bytes.count >= 4 else {
             throw IDXError(path: path, message: "the file is \(bytes.count) bytes, too short for an IDX header (truncated)", offset: bytes.count)

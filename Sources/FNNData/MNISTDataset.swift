@@ -65,7 +65,7 @@ public struct MNISTDataset: Sendable {
     }
 
     /// A batch of images as network inputs, scaled as the input contract says.
-    public func inputs<Scalar: NetworkScalar>(
+    package func inputs<Scalar: NetworkScalar>(
         _ range: Range<Int>, contract: InputContract = .mnist, as _: Scalar.Type = Scalar.self
     ) -> Matrix<Scalar> {
         let table = contract.table(Scalar.self)

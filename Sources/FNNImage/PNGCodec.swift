@@ -3,14 +3,14 @@ import CPNG
 /// Decodes and encodes PNG files through libpng's simplified `png_image` API, which
 /// reports errors in the image structure instead of longjmp-ing through Swift frames.
 /// This is the only file that imports libpng.
-public enum PNGCodec {
+package enum PNGCodec {
     /// The 8 bytes every PNG file starts with.
-    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The 12 bytes every complete PNG file ends with: an empty IEND chunk and its CRC.
     package static let trailer: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
 
     /// Whether `bytes` starts with the PNG signature.
-    public static func hasSignature(_ bytes: some Collection<UInt8>) -> Bool {
+    package static func hasSignature(_ bytes: some Collection<UInt8>) -> Bool {
         bytes.starts(with: signature)
     }
 
@@ -91,12 +91,12 @@ public enum PNGCodec {
     }
 
     /// Encodes an 8-bit grey image as PNG.
-    public static func encode(_ gray: GrayImage) throws(ImageError) -> [UInt8] {
+    package static func encode(_ gray: GrayImage) throws(ImageError) -> [UInt8] {
         try encode(gray.pixels, width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_GRAY), channels: 1)
     }
 
     /// Encodes 8-bit RGB pixels (`width × height × 3` bytes, row-major) as PNG.
-    public static func encodeRGB(_ pixels: [UInt8], width: Int, height: Int) throws(ImageError) -> [UInt8] {
+    package static func encodeRGB(_ pixels: [UInt8], width: Int, height: Int) throws(ImageError) -> [UInt8] {
         try encode(pixels, width: width, height: height, format: UInt32(PNG_FORMAT_RGB), channels: 3)
     }
 
@@ -140,7 +140,7 @@ public enum PNGCodec {
     ///
     /// The corresponding C functions are `png_image_begin_read_from_memory` and
     /// `png_image_finish_read`.
-    public static func decodeRGB(
+    package static func decodeRGB(
         _ bytes: [UInt8], limits: PNGLimits = .standard
     ) throws(ImageError) -> (width: Int, height: Int, pixels: [UInt8]) {
         let chunks = try prepare(bytes, limits: limits)

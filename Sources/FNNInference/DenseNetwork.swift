@@ -5,17 +5,17 @@ import FNNModel
 ///
 /// Built from a `Model`; every command that runs a network (evaluate, predict, watch,
 /// train) uses its batched forward pass.
-public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
+package struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
     /// One layer's parameters.
-    public struct DenseLayer: Sendable {
-        public var activation: Activation
-        public var inputSize: Int
-        public var outputSize: Int
+    package struct DenseLayer: Sendable {
+        package var activation: Activation
+        package var inputSize: Int
+        package var outputSize: Int
         /// `outputSize × inputSize`, row-major.
-        public var weights: [Scalar]
-        public var biases: [Scalar]
+        package var weights: [Scalar]
+        package var biases: [Scalar]
 
-        public init(activation: Activation, inputSize: Int, outputSize: Int, weights: [Scalar], biases: [Scalar]) {
+        package init(activation: Activation, inputSize: Int, outputSize: Int, weights: [Scalar], biases: [Scalar]) {
             self.activation = activation
             self.inputSize = inputSize
             self.outputSize = outputSize
@@ -24,14 +24,14 @@ public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
         }
     }
 
-    public var layers: [DenseLayer]
+    package var layers: [DenseLayer]
 
-    public init(layers: [DenseLayer]) {
+    package init(layers: [DenseLayer]) {
         self.layers = layers
     }
 
     /// Decodes a model's parameters into `Scalar`.
-    public init(_ model: Model) {
+    package init(_ model: Model) {
         layers = model.layers.map { layer in
             DenseLayer(
                 activation: layer.activation, inputSize: layer.inputSize,
@@ -40,15 +40,15 @@ public struct DenseNetwork<Scalar: NetworkScalar>: Sendable {
         }
     }
 
-    public var inputSize: Int { layers.first?.inputSize ?? 0 }
-    public var outputSize: Int { layers.last?.outputSize ?? 0 }
+    package var inputSize: Int { layers.first?.inputSize ?? 0 }
+    package var outputSize: Int { layers.last?.outputSize ?? 0 }
 
     /// Runs a batch through the network.
     ///
     /// - Parameter inputs: one sample per row, `inputSize` columns.
     /// - Returns: one row of `outputSize` activations per sample.
     /// - Complexity: O(samples × parameters), as one matrix product per layer.
-    public func forward(_ inputs: Matrix<Scalar>) -> Matrix<Scalar> {
+    package func forward(_ inputs: Matrix<Scalar>) -> Matrix<Scalar> {
         precondition(inputs.columns == inputSize, "input width does not match the network")
         var activations = inputs
         for layer in layers {

@@ -3,7 +3,7 @@ import FNNSupport
 
 extension Evaluation {
     /// The report for people.
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         lines.append(String(format: "accuracy: %.2f%% (%d of %d correct)", accuracy * 100, correct, total))
         lines.append("")
@@ -25,7 +25,7 @@ extension Evaluation {
     }
 
     /// The report as JSON.
-    public func json(model: String) -> JSONValue {
+    package func json(model: String) -> JSONValue {
         .object([
             ("model", .string(model)),
             ("total", .int(total)),

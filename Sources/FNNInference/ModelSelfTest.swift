@@ -4,12 +4,12 @@ import FNNModel
 /// Checks a model before it is put into service: it must take 28 × 28 digits, give finite
 /// probabilities, and recognise most of twenty known MNIST test digits that ship with
 /// fnn (a model of random or damaged weights does not).
-public enum ModelSelfTest {
+package enum ModelSelfTest {
     /// The fraction of the known digits a model must get right.
-    public static let requiredAccuracy = 0.5
+    package static let requiredAccuracy = 0.5
 
     /// Why `model` cannot serve, or `nil` when it passes.
-    public static func problem(with model: Model) -> String? {
+    package static func problem(with model: Model) -> String? {
         let contract = model.metadata.inputContract
         guard model.inputSize == 784, contract.width == 28, contract.height == 28 else {
             return "the model takes \(model.inputSize) inputs, not 28 × 28 digits"
@@ -33,7 +33,7 @@ public enum ModelSelfTest {
     /// a blank image, a fully inked one and (for 28 × 28 models) the twenty known digits.
     /// A model whose parameters are finite but overflow in use (weights of 1e308, an int8
     /// scale near binary32's limit) would otherwise report NaN as a prediction.
-    public static func outputProblem(with model: Model) -> String? {
+    package static func outputProblem(with model: Model) -> String? {
         let size = model.inputSize
         guard size > 0 else { return "the model has no inputs" }
         var pixels = [UInt8](repeating: 0, count: size) + [UInt8](repeating: 255, count: size)

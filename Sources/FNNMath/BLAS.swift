@@ -6,9 +6,9 @@ import CBLAS
 
 /// The matrix-product kernels fnn needs, from CBLAS (OpenBLAS on Linux, Accelerate on
 /// macOS). This is the only file that imports either.
-public enum BLAS {
+package enum BLAS {
     /// Whether to transpose an operand of `gemm`.
-    public enum Transpose: Sendable {
+    package enum Transpose: Sendable {
         case none
         case transposed
 
@@ -22,7 +22,7 @@ public enum BLAS {
     ///
     /// The corresponding C function is `cblas_sgemm`.
     /// - Complexity: O(m·n·k).
-    public static func gemm(
+    package static func gemm(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -36,7 +36,7 @@ public enum BLAS {
     ///
     /// The corresponding C function is `cblas_dgemm`.
     /// - Complexity: O(m·n·k).
-    public static func gemm(
+    package static func gemm(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
@@ -49,7 +49,7 @@ public enum BLAS {
     /// The name of the compute kernel the BLAS library chose for this processor.
     ///
     /// The corresponding C function is `openblas_get_corename`.
-    public static var coreName: String {
+    package static var coreName: String {
         #if canImport(Accelerate)
         return "Accelerate"
         #else
@@ -61,7 +61,7 @@ public enum BLAS {
     /// The BLAS library's build configuration, for `--version`.
     ///
     /// The corresponding C function is `openblas_get_config`.
-    public static var configuration: String {
+    package static var configuration: String {
         #if canImport(Accelerate)
         return "Accelerate"
         #else
@@ -73,7 +73,7 @@ public enum BLAS {
     /// Limits the number of threads BLAS uses.
     ///
     /// The corresponding C function is `openblas_set_num_threads`.
-    public static func setThreadCount(_ count: Int) {
+    package static func setThreadCount(_ count: Int) {
         #if !canImport(Accelerate)
         openblas_set_num_threads(Int32(clamping: count))
         #endif
@@ -85,7 +85,7 @@ public enum BLAS {
     ///
     /// The corresponding C functions are `openblas_set_num_threads` and
     /// `blas_thread_shutdown_`.
-    public static func useSingleThread() {
+    package static func useSingleThread() {
         #if !canImport(Accelerate)
         openblas_set_num_threads(1)
         _ = blas_thread_shutdown_()

@@ -12,7 +12,7 @@ import FNNSupport
 /// GFLOP/s as "Prescott" against ~230 as "SkylakeX" on the same Xeon). OpenBLAS reads
 /// `OPENBLAS_CORETYPE` once, when it is loaded, so the correction is to set the variable
 /// and start the program again; fnn never overrides a value the user set.
-public enum BLASCoreSelection {
+package enum BLASCoreSelection {
     /// The instruction-set level of a kernel: higher is faster.
     enum Level: Int, Comparable, Sendable {
         case sse = 1
@@ -60,14 +60,14 @@ public enum BLASCoreSelection {
 
     /// The core to run instead of `chosen`, or `nil` to keep it: when the user has not set
     /// `OPENBLAS_CORETYPE` and the processor supports a faster kernel than OpenBLAS chose.
-    public static func correction(chosen: String, cpuFlags: Set<String>, userSetting: String?) -> String? {
+    package static func correction(chosen: String, cpuFlags: Set<String>, userSetting: String?) -> String? {
         guard userSetting == nil, let current = level(ofCore: chosen) else { return nil }
         let best = level(ofFlags: cpuFlags)
         return best > current ? best.coreName : nil
     }
 
     /// The processor's feature flags from `/proc/cpuinfo` (empty elsewhere).
-    public static func cpuFlags() -> Set<String> {
+    package static func cpuFlags() -> Set<String> {
         guard let bytes = try? FileBytes.read("/proc/cpuinfo", limit: 1 << 24) else { return [] }
         let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("flags") {
@@ -78,7 +78,7 @@ public enum BLASCoreSelection {
     }
 
     /// The environment variable that marks a process fnn has restarted for a better kernel.
-    public static let restartMarker = "FNN_BLAS_CORRECTED_FROM"
+    package static let restartMarker = "FNN_BLAS_CORRECTED_FROM"
 
     /// Restarts the running program with a faster OpenBLAS kernel when OpenBLAS chose a
     /// slow one; returns (without restarting) when there is nothing to correct or the
@@ -89,7 +89,7 @@ public enum BLASCoreSelection {
     /// The arguments passed on are the process's own `argv`, byte for byte: Swift's
     /// `CommandLine.arguments` would replace bytes that are not UTF-8 (a file name such
     /// as `caf\xE9.png`) with U+FFFD.
-    public static func restartWithBestCoreIfNeeded() {
+    package static func restartWithBestCoreIfNeeded() {
         #if os(Linux)
         let environment = Environment.variables
         guard environment[restartMarker] == nil else { return }
@@ -106,7 +106,7 @@ public enum BLASCoreSelection {
     }
 
     /// A note for `--version` when fnn corrected OpenBLAS's choice.
-    public static var correctionNote: String? {
+    package static var correctionNote: String? {
         guard let original = Environment.variables[restartMarker] else { return nil }
         return "fnn set OPENBLAS_CORETYPE=\(BLAS.coreName) because OpenBLAS chose \(original) for this processor"
     }

@@ -1,34 +1,34 @@
 /// A dense row-major matrix.
-public struct Matrix<Scalar: NetworkScalar>: Sendable, Equatable {
-    public let rows: Int
-    public let columns: Int
+package struct Matrix<Scalar: NetworkScalar>: Sendable, Equatable {
+    package let rows: Int
+    package let columns: Int
     /// `rows × columns` elements, row after row.
-    public var elements: [Scalar]
+    package var elements: [Scalar]
 
     /// A matrix of zeros.
-    public init(rows: Int, columns: Int) {
+    package init(rows: Int, columns: Int) {
         self.init(rows: rows, columns: columns, elements: [Scalar](repeating: 0, count: rows * columns))
     }
 
-    public init(rows: Int, columns: Int, elements: [Scalar]) {
+    package init(rows: Int, columns: Int, elements: [Scalar]) {
         precondition(elements.count == rows * columns, "matrix elements do not match its shape")
         self.rows = rows
         self.columns = columns
         self.elements = elements
     }
 
-    public subscript(row: Int, column: Int) -> Scalar {
+    package subscript(row: Int, column: Int) -> Scalar {
         get { elements[row * columns + column] }
         set { elements[row * columns + column] = newValue }
     }
 
     /// The elements of one row.
-    public func row(_ index: Int) -> ArraySlice<Scalar> {
+    package func row(_ index: Int) -> ArraySlice<Scalar> {
         elements[(index * columns)..<((index + 1) * columns)]
     }
 
     /// For each row, the index of its largest element (the first one on ties).
-    public func argmaxPerRow() -> [Int] {
+    package func argmaxPerRow() -> [Int] {
         (0..<rows).map { row in
             var best = 0
             var bestValue = elements[row * columns]
@@ -43,7 +43,7 @@ public struct Matrix<Scalar: NetworkScalar>: Sendable, Equatable {
     /// `self · otherᵀ` with optional transposes, through BLAS.
     ///
     /// - Complexity: O(m·n·k).
-    public func multiplied(
+    package func multiplied(
         by other: Matrix, transposingSelf: Bool = false, transposingOther: Bool = false
     ) -> Matrix {
         let m = transposingSelf ? columns : rows

@@ -6,7 +6,7 @@ import Darwin
 
 /// A floating-point type the network can compute in: `Float` for speed, `Double` for
 /// exactness (gradient checks, binary64 models).
-public protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+package protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
     static func exponential(_ x: Self) -> Self
     static func hyperbolicTangent(_ x: Self) -> Self
     static func naturalLogarithm(_ x: Self) -> Self
@@ -19,11 +19,11 @@ public protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSigni
 }
 
 extension Float: NetworkScalar {
-    @inlinable public static func exponential(_ x: Float) -> Float { expf(x) }
-    @inlinable public static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
-    @inlinable public static func naturalLogarithm(_ x: Float) -> Float { logf(x) }
+    @inlinable package static func exponential(_ x: Float) -> Float { expf(x) }
+    @inlinable package static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
+    @inlinable package static func naturalLogarithm(_ x: Float) -> Float { logf(x) }
 
-    public static func gemm(
+    package static func gemm(
         _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -35,11 +35,11 @@ extension Float: NetworkScalar {
 }
 
 extension Double: NetworkScalar {
-    @inlinable public static func exponential(_ x: Double) -> Double { exp(x) }
-    @inlinable public static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
-    @inlinable public static func naturalLogarithm(_ x: Double) -> Double { log(x) }
+    @inlinable package static func exponential(_ x: Double) -> Double { exp(x) }
+    @inlinable package static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
+    @inlinable package static func naturalLogarithm(_ x: Double) -> Double { log(x) }
 
-    public static func gemm(
+    package static func gemm(
         _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int

@@ -4,7 +4,7 @@ extension Activation {
     /// Applies the activation to each row of `z` in place (softmax normalises per row).
     ///
     /// - Complexity: O(rows × columns).
-    public func apply<Scalar: NetworkScalar>(to z: inout Matrix<Scalar>) {
+    package func apply<Scalar: NetworkScalar>(to z: inout Matrix<Scalar>) {
         let columns = z.columns
         z.elements.withUnsafeMutableBufferPointer { values in
             switch self {

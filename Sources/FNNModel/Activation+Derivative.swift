@@ -7,7 +7,7 @@ extension Activation {
     ///
     /// Softmax is not element-wise; its Jacobian is applied by `Cost.outputError`.
     /// - Complexity: O(elements).
-    public func multiplyByDerivative<Scalar: NetworkScalar>(
+    package func multiplyByDerivative<Scalar: NetworkScalar>(
         _ delta: inout Matrix<Scalar>, activations: Matrix<Scalar>
     ) {
         precondition(delta.elements.count == activations.elements.count, "shapes differ")

@@ -5,7 +5,7 @@ extension Cost {
     /// one-hot vector of each sample's label.
     ///
     /// - Complexity: O(samples × outputs).
-    public func total<Scalar: NetworkScalar>(
+    package func total<Scalar: NetworkScalar>(
         outputs: Matrix<Scalar>, labels: some Collection<Int>, outputActivation: Activation
     ) -> Double {
         var sum = 0.0
@@ -35,7 +35,7 @@ extension Cost {
     /// `δᴸ = a − y`. For the quadratic cost `∇ₐC = a − y`; with softmax its Jacobian gives
     /// `δⱼ = aⱼ (gⱼ − Σₖ aₖ gₖ)` with `g = a − y`.
     /// - Complexity: O(samples × outputs).
-    public func outputError<Scalar: NetworkScalar>(
+    package func outputError<Scalar: NetworkScalar>(
         outputs: Matrix<Scalar>, labels: some Collection<Int>, outputActivation: Activation,
         into delta: inout Matrix<Scalar>
     ) {

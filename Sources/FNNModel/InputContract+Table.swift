@@ -6,7 +6,7 @@ import FNNMath
 /// does so only when the table maps background to 0.
 extension InputContract {
     /// The network input for each pixel intensity 0…255.
-    public func table<Scalar: NetworkScalar>(_: Scalar.Type) -> [Scalar] {
+    package func table<Scalar: NetworkScalar>(_: Scalar.Type) -> [Scalar] {
         (0...255).map { Scalar(scaled(UInt8($0))) }
     }
 }

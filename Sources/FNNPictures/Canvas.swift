@@ -1,28 +1,28 @@
 import FNNImage
 
 /// An RGB colour.
-public struct Color: Sendable, Equatable {
-    public var red: UInt8
-    public var green: UInt8
-    public var blue: UInt8
+package struct Color: Sendable, Equatable {
+    package var red: UInt8
+    package var green: UInt8
+    package var blue: UInt8
 
-    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
+    package init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
-    public static let white = Color(255, 255, 255)
-    public static let black = Color(0, 0, 0)
-    public static let gray = Color(128, 128, 128)
-    public static let lightGray = Color(220, 220, 220)
-    public static let red = Color(214, 39, 40)
-    public static let blue = Color(31, 119, 180)
-    public static let orange = Color(255, 127, 14)
+    package static let white = Color(255, 255, 255)
+    package static let black = Color(0, 0, 0)
+    package static let gray = Color(128, 128, 128)
+    package static let lightGray = Color(220, 220, 220)
+    package static let red = Color(214, 39, 40)
+    package static let blue = Color(31, 119, 180)
+    package static let orange = Color(255, 127, 14)
 
     /// A diverging map for `value` in −1…1: blue for negative, white at zero, red for
     /// positive (the ends of ColorBrewer's RdBu).
-    public static func diverging(_ value: Double) -> Color {
+    package static func diverging(_ value: Double) -> Color {
         let t = max(-1, min(1, value.isFinite ? value : 0))
         let end = t < 0 ? (33.0, 102.0, 172.0) : (178.0, 24.0, 43.0)
         let weight = abs(t)
@@ -31,7 +31,7 @@ public struct Color: Sendable, Equatable {
     }
 
     /// A sequential map for `value` in 0…1: white to dark blue.
-    public static func sequential(_ value: Double) -> Color {
+    package static func sequential(_ value: Double) -> Color {
         let t = max(0, min(1, value.isFinite ? value : 0))
         func mix(_ end: Double) -> UInt8 { UInt8((255 + (end - 255) * t).rounded()) }
         return Color(mix(8), mix(48), mix(107))
@@ -40,13 +40,13 @@ public struct Color: Sendable, Equatable {
 
 /// An RGB raster with the few drawing operations fnn's pictures need: rectangles, lines
 /// and text in the built-in bitmap font. Drawing outside the canvas is clipped.
-public struct Canvas: Sendable {
-    public let width: Int
-    public let height: Int
+package struct Canvas: Sendable {
+    package let width: Int
+    package let height: Int
     /// `width × height × 3` bytes, row-major.
-    public private(set) var pixels: [UInt8]
+    package private(set) var pixels: [UInt8]
 
-    public init(width: Int, height: Int, background: Color = .white) {
+    package init(width: Int, height: Int, background: Color = .white) {
         self.width = width
         self.height = height
         pixels = [UInt8](repeating: 0, count: width * height * 3)
@@ -64,12 +64,12 @@ public struct Canvas: Sendable {
     /// The most pixels a picture may have (a 16,384 × 16,384 canvas).
     static let maximumPixels = 1 << 28
 
-    public subscript(x: Int, y: Int) -> Color {
+    package subscript(x: Int, y: Int) -> Color {
         let index = (y * width + x) * 3
         return Color(pixels[index], pixels[index + 1], pixels[index + 2])
     }
 
-    public mutating func set(_ x: Int, _ y: Int, _ color: Color) {
+    package mutating func set(_ x: Int, _ y: Int, _ color: Color) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let index = (y * width + x) * 3
         pixels[index] = color.red
@@ -77,14 +77,14 @@ public struct Canvas: Sendable {
         pixels[index + 2] = color.blue
     }
 
-    public mutating func fill(x: Int, y: Int, width: Int, height: Int, _ color: Color) {
+    package mutating func fill(x: Int, y: Int, width: Int, height: Int, _ color: Color) {
         for row in max(0, y)..<max(max(0, y), min(self.height, y + height)) {
             for column in max(0, x)..<max(max(0, x), min(self.width, x + width)) { set(column, row, color) }
         }
     }
 
     /// A rectangle's outline, `thickness` pixels wide, inside the given bounds.
-    public mutating func frame(x: Int, y: Int, width: Int, height: Int, thickness: Int = 1, _ color: Color) {
+    package mutating func frame(x: Int, y: Int, width: Int, height: Int, thickness: Int = 1, _ color: Color) {
         fill(x: x, y: y, width: width, height: thickness, color)
         fill(x: x, y: y + height - thickness, width: width, height: thickness, color)
         fill(x: x, y: y, width: thickness, height: height, color)
@@ -92,7 +92,7 @@ public struct Canvas: Sendable {
     }
 
     /// A straight line (Bresenham), `thickness` pixels wide.
-    public mutating func line(from start: (Int, Int), to end: (Int, Int), thickness: Int = 1, _ color: Color) {
+    package mutating func line(from start: (Int, Int), to end: (Int, Int), thickness: Int = 1, _ color: Color) {
         var (x0, y0) = start
         let (x1, y1) = end
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
@@ -110,7 +110,7 @@ public struct Canvas: Sendable {
 
     /// Text in the bitmap font with its top-left corner at (x, y), each font pixel drawn
     /// as a `scale × scale` square.
-    public mutating func text(_ text: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
+    package mutating func text(_ text: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
         var cursor = x
         for character in text {
             if let rows = BitmapFont.rows(for: character) {
@@ -125,13 +125,13 @@ public struct Canvas: Sendable {
     }
 
     /// Text centred on `x`.
-    public mutating func centredText(_ string: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
+    package mutating func centredText(_ string: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
         text(string, x: x - BitmapFont.width(of: string) * scale / 2, y: y, scale: scale, color)
     }
 
     /// Text drawn rotated a quarter turn anticlockwise (reading upwards), its glyphs'
     /// bottom-left at (x, y).
-    public mutating func verticalText(_ string: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
+    package mutating func verticalText(_ string: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
         var cursor = y
         for character in string {
             if let rows = BitmapFont.rows(for: character) {
@@ -146,7 +146,7 @@ public struct Canvas: Sendable {
     }
 
     /// The canvas as PNG bytes (deterministic: the same canvas gives the same bytes).
-    public func png() throws(ImageError) -> [UInt8] {
+    package func png() throws(ImageError) -> [UInt8] {
         try PNGCodec.encodeRGB(pixels, width: width, height: height)
     }
 }

@@ -3,8 +3,8 @@ import FNNInference
 
 /// The confusion matrix as a heat map: rows are the true classes, columns the
 /// predictions; each cell shaded by its share of its row and labelled with its count.
-public enum ConfusionPicture {
-    public static func render(_ evaluation: Evaluation) throws(PictureError) -> Canvas {
+package enum ConfusionPicture {
+    package static func render(_ evaluation: Evaluation) throws(PictureError) -> Canvas {
         let classes = evaluation.classes.map(\.label)
         guard !classes.isEmpty else { throw PictureError("there is nothing to show") }
         let cell = 40

@@ -1,14 +1,14 @@
 /// A grid of the normalised 28 × 28 digits the network saw, each labelled with its
 /// prediction and confidence; misclassified ones (when labels are known) framed in red.
-public enum ContactSheetPicture {
-    public struct Item: Sendable {
-        public var pixels: [UInt8]
-        public var prediction: String
-        public var confidence: Double
+package enum ContactSheetPicture {
+    package struct Item: Sendable {
+        package var pixels: [UInt8]
+        package var prediction: String
+        package var confidence: Double
         /// `true` when known to be wrong, `false` when known to be right, `nil` when unknown.
-        public var wrong: Bool?
+        package var wrong: Bool?
 
-        public init(pixels: [UInt8], prediction: String, confidence: Double, wrong: Bool?) {
+        package init(pixels: [UInt8], prediction: String, confidence: Double, wrong: Bool?) {
             self.pixels = pixels
             self.prediction = prediction
             self.confidence = confidence
@@ -17,9 +17,9 @@ public enum ContactSheetPicture {
     }
 
     /// The most digits drawn; a caption says when there were more.
-    public static let maximumItems = 600
+    package static let maximumItems = 600
 
-    public static func render(_ items: [Item]) throws(PictureError) -> Canvas {
+    package static func render(_ items: [Item]) throws(PictureError) -> Canvas {
         guard !items.isEmpty else { throw PictureError("there are no classified images to show") }
         let shown = Array(items.prefix(maximumItems))
         let scale = 2

@@ -2,8 +2,8 @@ import Foundation
 import FNNModel
 
 /// Training cost (left axis) and validation accuracy (right axis) per epoch.
-public enum LearningCurvesPicture {
-    public static func render(_ history: [EpochRecord]) throws(PictureError) -> Canvas {
+package enum LearningCurvesPicture {
+    package static func render(_ history: [EpochRecord]) throws(PictureError) -> Canvas {
         guard !history.isEmpty else { throw PictureError("there is no training history to plot") }
         let width = 640, height = 400
         let left = 64, right = 72, top = 34, bottom = 52

@@ -2,8 +2,8 @@ import FNNModel
 
 /// The first layer's weights as a grid of image-shaped tiles, one per hidden unit, in a
 /// diverging colour map (blue negative, white zero, red positive) with a legend.
-public enum WeightsPicture {
-    public static func render(_ model: Model) throws(PictureError) -> Canvas {
+package enum WeightsPicture {
+    package static func render(_ model: Model) throws(PictureError) -> Canvas {
         guard let layer = model.layers.first else { throw PictureError("the model has no layers") }
         let contract = model.metadata.inputContract
         guard contract.width * contract.height == layer.inputSize else {

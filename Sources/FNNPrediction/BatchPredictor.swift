@@ -7,14 +7,14 @@ import FNNSupport
 /// Classifies image files: reads, decodes and normalises them on all cores, then runs the
 /// network on batches. Results come back in the order of the entries, whatever the
 /// parallelism.
-public struct BatchPredictor: Sendable {
-    public let model: Model
-    public let decoder: PNGDecoder
-    public let threads: Int
+package struct BatchPredictor: Sendable {
+    package let model: Model
+    package let decoder: PNGDecoder
+    package let threads: Int
     private let classifier: Classifier
     private let normalizer = DigitNormalizer()
 
-    public init(model: Model, limits: PNGLimits = .standard, threads: Int) {
+    package init(model: Model, limits: PNGLimits = .standard, threads: Int) {
         self.model = model
         self.decoder = PNGDecoder(limits: limits)
         self.threads = max(1, threads)
@@ -22,7 +22,7 @@ public struct BatchPredictor: Sendable {
     }
 
     /// The 28 × 28 digit of one file, or why there is none.
-    public func digit(at path: String) -> Result<[UInt8], ImageError> {
+    package func digit(at path: String) -> Result<[UInt8], ImageError> {
         do {
             let image = try decoder.read(path)
             return .success(try normalizer.normalize(image))
@@ -34,7 +34,7 @@ public struct BatchPredictor: Sendable {
     /// The 28 × 28 digit of one entry, or why there is none. The file is opened by its
     /// bytes, without following a final symbolic link unless the entry allows it, and
     /// only if it is a regular file (`FileBytes`).
-    public func digit(of entry: ImageCollection.Entry) -> Result<[UInt8], ImageError> {
+    package func digit(of entry: ImageCollection.Entry) -> Result<[UInt8], ImageError> {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(entry.location, limit: decoder.limits.maximumFileSize, followLinks: entry.followLinks)
@@ -51,7 +51,7 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Classifies `entries`, in their order.
-    public func predict(_ entries: [ImageCollection.Entry]) -> [PredictionResult] {
+    package func predict(_ entries: [ImageCollection.Entry]) -> [PredictionResult] {
         let digits = decodeInParallel(entries)
         let good = digits.indices.filter { if case .success = digits[$0] { true } else { false } }
         var pixels = [UInt8]()

@@ -6,25 +6,25 @@ import FNNSupport
 ///
 /// Paths are kept as bytes (`BytePath`), so files whose names are not UTF-8 are opened
 /// and reported as what they are.
-public struct ImageCollection: Sendable {
+package struct ImageCollection: Sendable {
     /// One file to classify.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The path for display and for matching labels (U+FFFD for bytes that are not
         /// UTF-8); `location` is what is opened.
-        public var path: String
+        package var path: String
         /// The path below the folder it was found in (its name, for a file named directly).
-        public var relativePath: String
+        package var relativePath: String
         /// The path as bytes, as the system gave it.
-        public var location: BytePath
+        package var location: BytePath
         /// Whether a symbolic link as its last component is followed: yes for a file named
         /// by the user, never for one found in a folder.
-        public var followLinks: Bool
+        package var followLinks: Bool
 
-        public init(path: String, relativePath: String) {
+        package init(path: String, relativePath: String) {
             self.init(location: BytePath(path), relativePath: BytePath(relativePath), followLinks: true)
         }
 
-        public init(location: BytePath, relativePath: BytePath, followLinks: Bool) {
+        package init(location: BytePath, relativePath: BytePath, followLinks: Bool) {
             self.path = location.lossy
             self.relativePath = relativePath.lossy
             self.location = location
@@ -32,9 +32,9 @@ public struct ImageCollection: Sendable {
         }
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// Files in folders that were left out, with the reason.
-    public var skipped: [(path: BytePath, reason: String)]
+    package var skipped: [(path: BytePath, reason: String)]
 
     /// Collects the files of `paths`.
     ///
@@ -44,12 +44,12 @@ public struct ImageCollection: Sendable {
     /// gets an entry (its row then says what it is), others are skipped with a note. A
     /// path that does not exist, or is not a regular file, is an entry (it gets an error
     /// row).
-    public init(_ paths: [String]) {
+    package init(_ paths: [String]) {
         self.init(paths.map { BytePath($0) })
     }
 
     /// Collects the files of `paths`, given as bytes.
-    public init(_ paths: [BytePath]) {
+    package init(_ paths: [BytePath]) {
         var entries: [Entry] = []
         var skipped: [(BytePath, String)] = []
         for path in paths {

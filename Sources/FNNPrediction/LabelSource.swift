@@ -2,14 +2,14 @@ import Foundation
 import FNNSupport
 
 /// Where the true labels of images come from, for the accuracy report.
-public enum LabelSource: Sendable {
+package enum LabelSource: Sendable {
     /// A CSV file of `path,label` rows (a header row is allowed).
     case file([String: String])
     /// The name of each image's folder (`0` … `9`).
     case folders
 
     /// Reads a labels CSV.
-    public static func load(_ path: String) throws -> LabelSource {
+    package static func load(_ path: String) throws -> LabelSource {
         let bytes = try FileBytes.read(path, limit: 256 << 20)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FileAccessError(path: path, message: "is not UTF-8 text")
@@ -28,7 +28,7 @@ public enum LabelSource: Sendable {
     }
 
     /// The label of the image at `path`, if known.
-    public func label(of path: String) -> String? {
+    package func label(of path: String) -> String? {
         switch self {
         case .file(let labels):
             return labels[path] ?? labels[URL(fileURLWithPath: path).standardizedFileURL.path]

@@ -13,7 +13,7 @@ import FNNSupport
 /// - JSON Lines: `path` is the path as a JSON string (U+FFFD for bytes that are not
 ///   UTF-8, control characters as `\u00XX`), and `path_bytes`, the hexadecimal bytes of
 ///   the path, follows it only when the path is not valid UTF-8.
-public enum PredictionFormat: String, Sendable, CaseIterable {
+package enum PredictionFormat: String, Sendable, CaseIterable {
     /// `path,prediction,confidence,error` (RFC 4180 quoting; `error` is empty for a
     /// classified image, and the other fields are empty for one that failed).
     case csv
@@ -23,7 +23,7 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
     case table
 
     /// The header line, if the format has one.
-    public func header(topK: Int) -> String? {
+    package func header(topK: Int) -> String? {
         switch self {
         case .csv:
             var columns = ["path", "prediction", "confidence"]
@@ -35,7 +35,7 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
     }
 
     /// The line for one result.
-    public func line(_ result: PredictionResult, topK: Int, labels: (Int) -> String) -> String {
+    package func line(_ result: PredictionResult, topK: Int, labels: (Int) -> String) -> String {
         switch (self, result.outcome) {
         case (.csv, .success(let prediction)):
             var fields = [Self.csvPath(result.location), Self.csvText(prediction.label), Self.number(prediction.confidence)]
@@ -70,7 +70,7 @@ public enum PredictionFormat: String, Sendable, CaseIterable {
     }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-    public static func csvField(_ text: String) -> String {
+    package static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

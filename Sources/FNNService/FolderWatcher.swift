@@ -23,21 +23,21 @@ import FNNSupport
 /// model file is replaced, the new model is loaded, its checksums verified and a self-test
 /// run before it takes over; a damaged or incompatible one is refused and the old one
 /// keeps serving.
-public struct FolderWatcher: Service {
-    public let processor: WatchProcessor
+package struct FolderWatcher: Service {
+    package let processor: WatchProcessor
     /// The model file, watched for replacement; `nil` for the bundled model.
-    public let modelPath: String?
-    public let once: Bool
-    public let rescanSeconds: Double
+    package let modelPath: String?
+    package let once: Bool
+    package let rescanSeconds: Double
     /// The most files classified in one batch.
-    public let batchLimit: Int
-    public let logger: Logger
+    package let batchLimit: Int
+    package let logger: Logger
 
     /// The model loaded and checked before the service started, so that it is loaded
     /// and self-tested once; `nil` to load it when the service starts.
     let initial: Serving?
 
-    public init(
+    package init(
         processor: WatchProcessor, modelPath: String?, serving: Serving? = nil, once: Bool, rescanSeconds: Double = 30,
         batchLimit: Int = 2048, logger: Logger
     ) {
@@ -51,15 +51,15 @@ public struct FolderWatcher: Service {
     }
 
     /// The model in service and the digest of its file.
-    public struct Serving: Sendable {
-        public var model: Model
-        public var digest: String
+    package struct Serving: Sendable {
+        package var model: Model
+        package var digest: String
         /// Built once per model: it holds the decoded weights.
         var predictor: BatchPredictor?
     }
 
     /// Loads a model file (through `ModelLoader`, the one loader) and checks it can serve.
-    public static func load(_ path: String?) throws -> Serving {
+    package static func load(_ path: String?) throws -> Serving {
         let loaded = try ModelLoader.loadFile(path)
         if let problem = ModelSelfTest.problem(with: loaded.model) {
             throw ModelRefusal(path: loaded.name, reason: "self-test failed: " + problem)
@@ -67,7 +67,7 @@ public struct FolderWatcher: Service {
         return Serving(model: loaded.model, digest: loaded.sha256)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try processor.prepareFolders()
         var serving = try initial ?? Self.load(modelPath)
         serving.predictor = processor.predictor(for: serving.model)
@@ -229,8 +229,8 @@ public struct FolderWatcher: Service {
 }
 
 /// A model that loaded but may not serve.
-public struct ModelRefusal: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
+package struct ModelRefusal: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package var description: String { "\(path): \(reason)" }
 }

@@ -12,29 +12,29 @@ import FNNSupport
 /// `=` is quoted (`key="a b"`, with `\"` inside). In JSON, strings are JSON-escaped; a
 /// `BytePath` value that is not UTF-8 is written with U+FFFD and followed by
 /// `KEY_bytes`, its bytes in hexadecimal.
-public struct StandardErrorLogHandler: LogHandler {
-    public enum Format: String, Sendable, CaseIterable {
+package struct StandardErrorLogHandler: LogHandler {
+    package enum Format: String, Sendable, CaseIterable {
         case text
         case json
     }
 
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
     private let label: String
     private let format: Format
 
-    public init(label: String, format: Format, level: Logger.Level) {
+    package init(label: String, format: Format, level: Logger.Level) {
         self.label = label
         self.format = format
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { $1 } }
         let time = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current, formatOptions: [.withInternetDateTime, .withFractionalSeconds])

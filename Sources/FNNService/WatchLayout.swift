@@ -4,21 +4,21 @@
 /// claims each by renaming it into a claim folder in `processing`, appends its result to
 /// `results/results.jsonl`, then moves it to `done` (or to `failed`, with
 /// `NAME.reason.txt` in `failed/.reasons`).
-public struct WatchLayout: Sendable, Equatable {
-    public var incoming: String
-    public var processing: String
-    public var done: String
-    public var failed: String
-    public var results: String
+package struct WatchLayout: Sendable, Equatable {
+    package var incoming: String
+    package var processing: String
+    package var done: String
+    package var failed: String
+    package var results: String
 
     /// The standard layout below `root`.
-    public init(root: String) {
+    package init(root: String) {
         self.init(
             incoming: root + "/incoming", processing: root + "/processing", done: root + "/done",
             failed: root + "/failed", results: root + "/results")
     }
 
-    public init(incoming: String, processing: String, done: String, failed: String, results: String) {
+    package init(incoming: String, processing: String, done: String, failed: String, results: String) {
         self.incoming = incoming
         self.processing = processing
         self.done = done
@@ -26,15 +26,15 @@ public struct WatchLayout: Sendable, Equatable {
         self.results = results
     }
 
-    public var all: [String] { [incoming, processing, done, failed, results] }
+    package var all: [String] { [incoming, processing, done, failed, results] }
 
     /// Where the reason files of failed inputs go: `failed/.reasons`, a name space of its
     /// own (dot-names are never inputs), so a reason file can never replace an input.
-    public var reasons: String { failed + "/.reasons" }
+    package var reasons: String { failed + "/.reasons" }
 
     /// Whether fnn leaves a file name alone: dot-files and the temporary names editors and
     /// copy tools use while a file is being written.
-    public static func isIgnored(_ name: String) -> Bool {
+    package static func isIgnored(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasPrefix("~") || name.hasSuffix("~") || name.hasSuffix(".tmp")
             || name.hasSuffix(".part") || name.hasSuffix(".partial") || name.hasSuffix(".crdownload")
             || name.hasSuffix(".swp")

@@ -33,15 +33,15 @@ import FNNSupport
 /// moved as they are. Entries that are not regular files (folders, named pipes, symbolic
 /// links, sockets) are claimed too (a rename moves the entry itself, never what a link
 /// points to) and failed with a reason, without ever being opened.
-public struct WatchProcessor: Sendable {
-    public let layout: WatchLayout
+package struct WatchProcessor: Sendable {
+    package let layout: WatchLayout
     /// How long a file in `incoming` that is not yet a complete PNG may stay unchanged
     /// before it is failed as truncated (it may still be being written in place).
-    public let settleSeconds: Double
-    public let limits: PNGLimits
-    public let threads: Int
+    package let settleSeconds: Double
+    package let limits: PNGLimits
+    package let threads: Int
 
-    public init(layout: WatchLayout, settleSeconds: Double = 10, limits: PNGLimits = .standard, threads: Int) {
+    package init(layout: WatchLayout, settleSeconds: Double = 10, limits: PNGLimits = .standard, threads: Int) {
         self.layout = layout
         self.settleSeconds = settleSeconds
         self.limits = limits
@@ -49,18 +49,18 @@ public struct WatchProcessor: Sendable {
     }
 
     /// What became of one input.
-    public struct Outcome: Sendable, Equatable {
-        public var name: BytePath
-        public var prediction: String?
-        public var error: String?
+    package struct Outcome: Sendable, Equatable {
+        package var name: BytePath
+        package var prediction: String?
+        package var error: String?
     }
 
     /// Inputs claimed together: the claim id names their folder in `processing`.
-    public struct Batch: Sendable, Equatable {
+    package struct Batch: Sendable, Equatable {
         /// `claim-` and 16 hexadecimal digits, unique to this claim.
-        public var id: String
+        package var id: String
         /// The inputs' names (as they will be in `done` or `failed`).
-        public var names: [BytePath]
+        package var names: [BytePath]
 
         package init(id: String, names: [BytePath]) {
             self.id = id
@@ -72,7 +72,7 @@ public struct WatchProcessor: Sendable {
     static let claimPrefix = "claim-"
 
     /// Creates any missing folder of the layout, and the reasons folder in `failed`.
-    public func prepareFolders() throws(FileAccessError) {
+    package func prepareFolders() throws(FileAccessError) {
         for folder in layout.all + [layout.reasons] {
             var status = stat()
             if stat(folder, &status) == 0 {
@@ -87,14 +87,14 @@ public struct WatchProcessor: Sendable {
 
     /// The names in `incoming` worth trying, sorted: every entry but dot-files and
     /// temporary names, whatever its type.
-    public func scanIncoming() -> [BytePath] {
+    package func scanIncoming() -> [BytePath] {
         Self.entries(in: BytePath(layout.incoming)).filter { !WatchLayout.isIgnored($0.lossy) }
     }
 
     /// Whether an earlier run, or a batch whose move failed, left anything in `processing`.
     /// An empty claim folder counts, so that the periodic check hands it to `recover()`,
     /// which removes it without making a batch of it.
-    public func hasLeftovers() -> Bool {
+    package func hasLeftovers() -> Bool {
         !Self.entries(in: BytePath(layout.processing)).isEmpty
     }
 
@@ -102,7 +102,7 @@ public struct WatchProcessor: Sendable {
     /// the batch (`nil` when nothing was claimed). Regular files that are not yet complete
     /// PNGs are left for later unless they have not changed for `settleSeconds`; other
     /// entries are claimed as they are, to be failed.
-    public func claim(_ names: [BytePath]) -> Batch? {
+    package func claim(_ names: [BytePath]) -> Batch? {
         let incoming = BytePath(layout.incoming)
         var batch: Batch?
         var folder = BytePath(layout.processing)
@@ -141,7 +141,7 @@ public struct WatchProcessor: Sendable {
     }
 
     /// A predictor for `model` with this processor's limits and threads, to reuse across batches.
-    public func predictor(for model: Model) -> BatchPredictor {
+    package func predictor(for model: Model) -> BatchPredictor {
         BatchPredictor(model: model, limits: limits, threads: threads)
     }
 
@@ -150,7 +150,7 @@ public struct WatchProcessor: Sendable {
     ///
     /// - Throws: `FileAccessError` when results cannot be written (a full disk, a
     ///   read-only folder); the files then stay in `processing` to be retried.
-    public func process(_ batch: Batch, predictor: BatchPredictor, modelDigest: String) throws(FileAccessError) -> [Outcome] {
+    package func process(_ batch: Batch, predictor: BatchPredictor, modelDigest: String) throws(FileAccessError) -> [Outcome] {
         let folder = claimFolder(batch.id)
         guard !batch.names.isEmpty else {
             removeIfEmpty(folder)
@@ -196,7 +196,7 @@ public struct WatchProcessor: Sendable {
 
     /// Where the reason of failed input `name` is written: in `failed/.reasons`, a name
     /// space of its own (no input is a dot-name), so a reason never replaces an input.
-    public func reasonPath(_ name: BytePath) -> BytePath {
+    package func reasonPath(_ name: BytePath) -> BytePath {
         BytePath(layout.reasons).appending(BytePath(bytes: name.bytes + Array(".reason.txt".utf8)))
     }
 
@@ -225,7 +225,7 @@ public struct WatchProcessor: Sendable {
     }
 
     /// The results log.
-    public var logPath: String { layout.results + "/results.jsonl" }
+    package var logPath: String { layout.results + "/results.jsonl" }
 
     /// Appends `bytes` to the results log and flushes it to disk.
     func appendDurably(_ bytes: [UInt8]) throws(FileAccessError) {
@@ -257,7 +257,7 @@ public struct WatchProcessor: Sendable {
     /// first moved into a new claim folder, and so is redone. An empty claim folder (a
     /// crash between creating it and the first rename, or between the last move and its
     /// removal) is removed and is never a batch.
-    public func recover() -> [Batch] {
+    package func recover() -> [Batch] {
         let processing = BytePath(layout.processing)
         var batches: [Batch] = []
         var loose: [BytePath] = []

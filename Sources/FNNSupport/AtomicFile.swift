@@ -7,12 +7,12 @@ import Darwin
 /// Writes files so that readers see either the old file or the complete new one, never a
 /// half-written one: the bytes go to a temporary file in the same folder, are flushed to
 /// disk, and the temporary file is then renamed into place.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     ///
     /// - Parameter overwrite: when `false`, an existing file at `path` is left alone and
     ///   the write fails.
-    public static func write(_ bytes: [UInt8], to path: String, overwrite: Bool) throws(FileAccessError) {
+    package static func write(_ bytes: [UInt8], to path: String, overwrite: Bool) throws(FileAccessError) {
         let folder = parentFolder(of: path)
         let name = String(path.split(separator: "/").last ?? Substring(path))
         var template = Array("\(folder)/.\(name).tmp-XXXXXX".utf8CString)

@@ -11,36 +11,36 @@
 /// - every other character is written as itself.
 /// Reading `\\` as a backslash, `\xHH` as the byte HH and anything else as its UTF-8
 /// bytes gives back the original bytes.
-public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var bytes: [UInt8]
+package struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package var bytes: [UInt8]
 
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    public init(_ string: String) {
+    package init(_ string: String) {
         self.bytes = Array(string.utf8)
     }
 
     /// The path as a `String` when it is valid UTF-8, else `nil`.
-    public var string: String? {
+    package var string: String? {
         String(validating: bytes, as: UTF8.self)
     }
 
     /// The path as a `String`, with U+FFFD for bytes that are not UTF-8: for display and
     /// for matching, never for opening the file.
-    public var lossy: String {
+    package var lossy: String {
         String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether the bytes are valid UTF-8.
-    public var isUTF8: Bool { string != nil }
+    package var isUTF8: Bool { string != nil }
 
     /// The bytes as lower-case hexadecimal, for the `*_bytes` fields of JSON output.
-    public var hex: String { SHA256Digest.hex(bytes) }
+    package var hex: String { SHA256Digest.hex(bytes) }
 
     /// The bytes of a hexadecimal string, or `nil` if it is not one.
-    public static func fromHex(_ text: String) -> BytePath? {
+    package static func fromHex(_ text: String) -> BytePath? {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }
         func value(_ digit: UInt8) -> UInt8? {
@@ -63,14 +63,14 @@ public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// The path escaped for text output (see the type's documentation).
-    public var escaped: String {
+    package var escaped: String {
         Self.escape(bytes)
     }
 
-    public var description: String { escaped }
+    package var description: String { escaped }
 
     /// `self/component`.
-    public func appending(_ component: BytePath) -> BytePath {
+    package func appending(_ component: BytePath) -> BytePath {
         var joined = bytes
         if !joined.isEmpty, joined.last != UInt8(ascii: "/") { joined.append(UInt8(ascii: "/")) }
         joined += component.bytes
@@ -78,7 +78,7 @@ public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// The last component (the whole path when it has no slash).
-    public var lastComponent: BytePath {
+    package var lastComponent: BytePath {
         var trimmed = bytes[...]
         while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
         guard let slash = trimmed.lastIndex(of: UInt8(ascii: "/")), slash != trimmed.index(before: trimmed.endIndex) else {
@@ -88,7 +88,7 @@ public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// Whether the name ends with `suffix`, ignoring ASCII case.
-    public func hasSuffixIgnoringCase(_ suffix: String) -> Bool {
+    package func hasSuffixIgnoringCase(_ suffix: String) -> Bool {
         let tail = Array(suffix.utf8)
         guard bytes.count >= tail.count else { return false }
         return zip(bytes.suffix(tail.count), tail).allSatisfy { Self.lowercased($0) == Self.lowercased($1) }
@@ -96,23 +96,23 @@ public struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Calls `body` with the path as a NUL-terminated C string. A path holding a NUL byte
     /// cannot name a file: `body` gets the empty string, which no call accepts.
-    public func withCString<Result>(_ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
+    package func withCString<Result>(_ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
         let terminated = bytes.contains(0) ? [CChar(0)] : bytes.map { CChar(bitPattern: $0) } + [0]
         // The array is passed as a pointer to its elements for the length of the call.
         return try body(terminated)
     }
 
-    public static func < (lhs: BytePath, rhs: BytePath) -> Bool {
+    package static func < (lhs: BytePath, rhs: BytePath) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
     /// Escapes a `String` for text output by the same rules as a path.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         escape(Array(text.utf8))
     }
 
     /// Escapes bytes for text output (see the type's documentation).
-    public static func escape(_ bytes: [UInt8]) -> String {
+    package static func escape(_ bytes: [UInt8]) -> String {
         var output = ""
         output.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()

@@ -1,7 +1,7 @@
 /// fnn's version, as `fnn --version` prints it and model files record it.
-public enum FNNVersion {
-    public static let number = "0.1.0"
+package enum FNNVersion {
+    package static let number = "0.1.0"
 
     /// `fnn 0.1.0` — the `creator` written into model files.
-    public static var creator: String { "fnn \(number)" }
+    package static var creator: String { "fnn \(number)" }
 }

@@ -1,7 +1,7 @@
 /// A file that could not be read or written.
-public struct FileAccessError: Error, Sendable, CustomStringConvertible {
+package struct FileAccessError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem it is, for callers to act on without matching message text.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The file does not exist.
         case notFound = "not-found"
         /// It is a folder, a named pipe, a device, a socket or a symbolic link that was
@@ -15,20 +15,20 @@ public struct FileAccessError: Error, Sendable, CustomStringConvertible {
         case io
     }
 
-    public var code: Code
+    package var code: Code
     /// The path, escaped for display (see `BytePath`).
-    public var path: String
-    public var message: String
+    package var path: String
+    package var message: String
 
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.init(.io, path: path, message: message)
     }
 
-    public init(_ code: Code, path: String, message: String) {
+    package init(_ code: Code, path: String, message: String) {
         self.code = code
         self.path = path
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 }

@@ -9,14 +9,14 @@ import Darwin
 /// without blocking (`O_NONBLOCK`, so a named pipe cannot hang it), examines what it
 /// opened with `fstat`, and refuses folders, pipes, devices and sockets with a message
 /// that says what the path is.
-public enum FileBytes {
+package enum FileBytes {
     /// Reads a regular file, refusing anything else and files over `limit` bytes.
     ///
     /// The corresponding C functions are `open`, `fstat` and `read`.
     /// - Parameters:
     ///   - path: the file; symbolic links are followed (it was named by the user).
     ///   - limit: the largest size accepted, checked before reading.
-    public static func read(_ path: String, limit: Int) throws(FileAccessError) -> [UInt8] {
+    package static func read(_ path: String, limit: Int) throws(FileAccessError) -> [UInt8] {
         try read(BytePath(path), limit: limit, followLinks: true)
     }
 
@@ -28,7 +28,7 @@ public enum FileBytes {
     ///   - limit: the largest size accepted, checked before reading.
     ///   - followLinks: when `false`, a symbolic link as the last component is refused
     ///     (`O_NOFOLLOW`): files found inside folders are never followed elsewhere.
-    public static func read(_ path: BytePath, limit: Int, followLinks: Bool) throws(FileAccessError) -> [UInt8] {
+    package static func read(_ path: BytePath, limit: Int, followLinks: Bool) throws(FileAccessError) -> [UInt8] {
         let descriptor = try openRegular(path, followLinks: followLinks, limit: limit)
         defer { close(descriptor.descriptor) }
         // A regular file is read to the size it had when opened (a file still being
@@ -66,7 +66,7 @@ public enum FileBytes {
 
     /// Up to the first `count` bytes of a regular file, or `nil` when it is not one or
     /// cannot be read. Never blocks, and never follows a final symbolic link.
-    public static func head(_ path: BytePath, count: Int) -> [UInt8]? {
+    package static func head(_ path: BytePath, count: Int) -> [UInt8]? {
         guard let opened = try? openRegular(path, followLinks: false, limit: Int.max) else { return nil }
         defer { close(opened.descriptor) }
         var bytes = [UInt8](repeating: 0, count: max(0, count))
@@ -80,7 +80,7 @@ public enum FileBytes {
     /// or one that cannot be examined). Never follows a final symbolic link.
     ///
     /// The corresponding C function is `lstat`.
-    public static func kindIfNotRegular(_ path: BytePath) -> String? {
+    package static func kindIfNotRegular(_ path: BytePath) -> String? {
         var status = stat()
         guard path.withCString({ lstat($0, &status) }) == 0 else { return nil }
         return describe(status.st_mode)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON document built in code, for `--json` output with a stable key order.
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -12,17 +12,17 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Keys keep their order.
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
     }
 
     /// An optional number, `null` when absent.
-    public static func number(_ value: Double?) -> JSONValue {
+    package static func number(_ value: Double?) -> JSONValue {
         value.map { .number($0) } ?? .null
     }
 
     /// Compact or indented JSON text.
-    public func serialized(indent: Int? = nil) -> String {
+    package func serialized(indent: Int? = nil) -> String {
         var text = ""
         write(into: &text, indent: indent, depth: 0)
         return text
@@ -67,7 +67,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// A JSON string literal, escaping quotes, backslashes and control characters.
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var text = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

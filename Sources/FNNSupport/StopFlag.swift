@@ -1,18 +1,18 @@
 import Synchronization
 
 /// A flag one thread raises (a signal handler, say) and another polls (a training loop).
-public final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
     private let raised = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
     /// Raises the flag; returns whether it was already raised.
     @discardableResult
-    public func raise() -> Bool {
+    package func raise() -> Bool {
         raised.exchange(true, ordering: .sequentiallyConsistent)
     }
 
-    public var isRaised: Bool {
+    package var isRaised: Bool {
         raised.load(ordering: .sequentiallyConsistent)
     }
 }

@@ -177,11 +177,11 @@ package enum Zlib {
 }
 
 /// A gzip stream that could not be decompressed.
-public struct GzipError: Error, Sendable, CustomStringConvertible {
+package struct GzipError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public var message: String
+    package var message: String
     /// The offset in the compressed input where it was found.
-    public var offset: Int
+    package var offset: Int
 
-    public var description: String { "\(message) at compressed byte \(offset)" }
+    package var description: String { "\(message) at compressed byte \(offset)" }
 }

@@ -19,28 +19,28 @@ import FNNModel
 /// out of both products (MNIST images are about 80 % background). Its weight gradient is
 /// compact: row `r` of `weightGradients[0]` is the gradient of the weights out of input
 /// `activeInputs[r]`.
-public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
+package struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     /// Activations per layer, `activations[0]` being the input batch.
-    public private(set) var activations: [Matrix<Scalar>]
+    package private(set) var activations: [Matrix<Scalar>]
     /// Errors δ per layer (index `l` for the output of layer `l + 1`).
     private var deltas: [Matrix<Scalar>]
     /// `(∂C/∂W)ᵀ` per layer, `inputSize × outputSize`, summed over the batch (compact for
     /// the input layer).
-    public private(set) var weightGradients: [[Scalar]]
+    package private(set) var weightGradients: [[Scalar]]
     /// `∂C/∂b` per layer, summed over the batch.
-    public private(set) var biasGradients: [[Scalar]]
+    package private(set) var biasGradients: [[Scalar]]
     /// The inputs that are non-zero in at least one sample of the last batch.
-    public private(set) var activeInputs: [Int]
+    package private(set) var activeInputs: [Int]
     /// The active columns of the input batch, `batchSize × activeInputs.count`.
     private var compactInput: [Scalar]
     /// Per input, whether it is active (scratch space).
     private var used: [UInt8]
     /// The active rows of the input layer's `Wᵀ`, `activeInputs.count × outputSize`.
     private var compactWeights: [Scalar]
-    public let batchSize: Int
+    package let batchSize: Int
 
     /// Buffers for batches of `batchSize` samples through `network`.
-    public init(network: TrainingNetwork<Scalar>, batchSize: Int) {
+    package init(network: TrainingNetwork<Scalar>, batchSize: Int) {
         self.batchSize = batchSize
         activations = [Matrix(rows: batchSize, columns: network.inputSize)]
             + network.layers.map { Matrix(rows: batchSize, columns: $0.outputSize) }
@@ -58,7 +58,7 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     private var inputIsCompact = false
 
     /// The input batch: fill `activations[0]` row by row before calling `run`.
-    public mutating func withInput<R>(_ body: (inout Matrix<Scalar>) -> R) -> R {
+    package mutating func withInput<R>(_ body: (inout Matrix<Scalar>) -> R) -> R {
         inputIsCompact = false
         return body(&activations[0])
     }
@@ -68,7 +68,7 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     /// the active columns are ever converted.
     ///
     /// - Complexity: O(rows × inputSize) byte operations, plus O(rows × active) conversions.
-    public mutating func setInput(
+    package mutating func setInput(
         images: UnsafeBufferPointer<UInt8>, offsets: some Collection<Int>, table: UnsafeBufferPointer<Scalar>
     ) {
         precondition(offsets.count == batchSize, "a batch must fill the buffers")
@@ -88,7 +88,7 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     }
 
     /// `∂C/∂W` of a layer as a full `outputSize × inputSize` matrix, as a model stores it.
-    public func weightGradient(layer index: Int, of network: TrainingNetwork<Scalar>) -> [Scalar] {
+    package func weightGradient(layer index: Int, of network: TrainingNetwork<Scalar>) -> [Scalar] {
         let layer = network.layers[index]
         var dense = [Scalar](repeating: 0, count: layer.weights.count)
         let rows = index == 0 ? activeInputs : Array(0..<layer.inputSize)
@@ -107,7 +107,7 @@ public struct Backpropagation<Scalar: NetworkScalar>: Sendable {
     /// - Returns: the summed cost and the number of correct predictions, before the update.
     /// - Complexity: O(batch × parameters).
     @discardableResult
-    public mutating func run(
+    package mutating func run(
         _ network: TrainingNetwork<Scalar>, labels: [Int], cost: Cost
     ) -> (cost: Double, correct: Int) {
         precondition(labels.count == batchSize, "a batch must fill the buffers")

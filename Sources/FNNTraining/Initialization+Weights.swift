@@ -4,7 +4,7 @@ import FNNModel
 
 extension Initialization {
     /// The standard deviation of a layer's initial weights.
-    public func weightDeviation(inputs: Int, outputs: Int) -> Double {
+    package func weightDeviation(inputs: Int, outputs: Int) -> Double {
         switch self {
         case .normal: 1
         case .scaledNormal: 1 / Double(inputs).squareRoot()
@@ -15,13 +15,13 @@ extension Initialization {
 
     /// Biases start N(0, 1) for the classic schemes (as network.py and network2.py do)
     /// and at zero for He and Xavier.
-    public var randomBiases: Bool { self == .normal || self == .scaledNormal }
+    package var randomBiases: Bool { self == .normal || self == .scaledNormal }
 
     /// A network of the given sizes with random initial parameters.
     ///
     /// - Parameter random: drawn from in a fixed order (layer by layer, weights then
     ///   biases), so a seed always gives the same network.
-    public func network<Scalar: NetworkScalar>(
+    package func network<Scalar: NetworkScalar>(
         sizes: [Int], hidden: Activation, output: Activation, random: inout SplitMix64
     ) -> DenseNetwork<Scalar> {
         let layers = (1..<sizes.count).map { index in

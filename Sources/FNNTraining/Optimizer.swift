@@ -1,7 +1,7 @@
 import FNNMath
 
 /// Updates a network's parameters from the gradients of one mini-batch.
-public protocol Optimizer<Scalar>: Sendable {
+package protocol Optimizer<Scalar>: Sendable {
     associatedtype Scalar: NetworkScalar
 
     /// Applies one step.

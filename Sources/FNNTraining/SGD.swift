@@ -5,17 +5,17 @@ import FNNMath
 /// With velocity `v` (zero at the start), each step does, per weight,
 /// `v ← μ·v − η·(∂C/∂w / m + (λ/n)·w)` and `w ← w + v`; biases get no decay. With μ = 0 this
 /// is network2.py's rule `w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w`.
-public struct SGD<Scalar: NetworkScalar>: Optimizer {
-    public var momentum: Scalar
+package struct SGD<Scalar: NetworkScalar>: Optimizer {
+    package var momentum: Scalar
     /// λ.
-    public var weightDecay: Scalar
+    package var weightDecay: Scalar
     /// n, the training set size that scales λ.
-    public var trainingSetSize: Int
+    package var trainingSetSize: Int
     /// Velocities per layer, laid out like the layer's parameters.
-    public var weightVelocities: [[Scalar]]
-    public var biasVelocities: [[Scalar]]
+    package var weightVelocities: [[Scalar]]
+    package var biasVelocities: [[Scalar]]
 
-    public init(network: TrainingNetwork<Scalar>, momentum: Scalar, weightDecay: Scalar, trainingSetSize: Int) {
+    package init(network: TrainingNetwork<Scalar>, momentum: Scalar, weightDecay: Scalar, trainingSetSize: Int) {
         self.momentum = momentum
         self.weightDecay = weightDecay
         self.trainingSetSize = trainingSetSize
@@ -23,7 +23,7 @@ public struct SGD<Scalar: NetworkScalar>: Optimizer {
         biasVelocities = network.layers.map { [Scalar](repeating: 0, count: momentum > 0 ? $0.biases.count : 0) }
     }
 
-    public mutating func step(
+    package mutating func step(
         _ network: inout TrainingNetwork<Scalar>, gradients: [Backpropagation<Scalar>], batchSize: Int,
         learningRate: Scalar
     ) {

@@ -6,14 +6,14 @@ import Darwin
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64), so that
 /// shuffles, initial weights and tests repeat exactly for a given seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,12 +22,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double {
+    package mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 
     /// A standard normal deviate (Box–Muller).
-    public mutating func nextNormal() -> Double {
+    package mutating func nextNormal() -> Double {
         var u = nextUnit()
         while u == 0 { u = nextUnit() }
         let v = nextUnit()

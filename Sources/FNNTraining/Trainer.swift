@@ -10,20 +10,20 @@ import FNNSupport
 /// The run is reproducible: the same configuration, data and thread count give the same
 /// parameters bit for bit. Each epoch's shuffle and augmentation come from the seed and
 /// the epoch number alone, so a resumed run continues exactly as an uninterrupted one.
-public struct Trainer: Sendable {
-    public var configuration: TrainingConfiguration
+package struct Trainer: Sendable {
+    package var configuration: TrainingConfiguration
 
-    public init(configuration: TrainingConfiguration) {
+    package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
     }
 
     /// What a run produced.
-    public struct Result: Sendable {
-        public var model: Model
+    package struct Result: Sendable {
+        package var model: Model
         /// Whether `shouldStop` ended the run mid-epoch.
-        public var interrupted: Bool
+        package var interrupted: Bool
         /// Whether early stopping ended it.
-        public var stoppedEarly: Bool
+        package var stoppedEarly: Bool
     }
 
     /// Trains.
@@ -35,7 +35,7 @@ public struct Trainer: Sendable {
     ///   - onEvent: progress reports.
     ///   - afterEpoch: called with the model after each epoch (for checkpoints).
     ///   - shouldStop: polled after every mini-batch; `true` ends the run after that batch.
-    public func train(
+    package func train(
         data: TrainingData, resuming: Model? = nil, onEvent: (TrainingEvent) -> Void = { _ in },
         afterEpoch: (Model) throws -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) rethrows -> Result {
@@ -159,7 +159,7 @@ public struct Trainer: Sendable {
     }
 
     /// The fraction of `range` that `network` classifies correctly.
-    public static func accuracy<Scalar: NetworkScalar>(
+    package static func accuracy<Scalar: NetworkScalar>(
         _ network: DenseNetwork<Scalar>, _ dataset: MNISTDataset, _ range: Range<Int>, _ contract: InputContract
     ) -> Double {
         // The same forward pass as evaluate, predict and watch.

@@ -5,7 +5,7 @@ extension TrainingConfiguration {
     /// hyperparameters, to resume training it.
     ///
     /// - Throws: `TrainingSetupError` when the model does not record what resuming needs.
-    public init(resuming model: Model) throws(TrainingSetupError) {
+    package init(resuming model: Model) throws(TrainingSetupError) {
         let hyperparameters = model.hyperparameters
         guard let learningRate = hyperparameters.learningRate, let batchSize = hyperparameters.batchSize,
             let epochs = hyperparameters.epochs
@@ -37,7 +37,7 @@ extension TrainingConfiguration {
 }
 
 /// Settings or data that cannot be trained on, found before training starts.
-public struct TrainingSetupError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct TrainingSetupError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -6,45 +6,45 @@ import Darwin
 import FNNModel
 
 /// The number type a network trains in: binary32 (fast) or binary64.
-public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
+package enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
     case f32
     case f64
 }
 
 /// Everything that decides how a network is trained.
-public struct TrainingConfiguration: Sendable, Equatable {
+package struct TrainingConfiguration: Sendable, Equatable {
     /// Layer sizes from input to output, e.g. `[784, 100, 10]`.
-    public var layerSizes: [Int]
-    public var hiddenActivation: Activation
+    package var layerSizes: [Int]
+    package var hiddenActivation: Activation
     /// `sigmoid` or `softmax`.
-    public var outputActivation: Activation
-    public var cost: Cost
-    public var epochs: Int
-    public var batchSize: Int
+    package var outputActivation: Activation
+    package var cost: Cost
+    package var epochs: Int
+    package var batchSize: Int
     /// η.
-    public var learningRate: Double
+    package var learningRate: Double
     /// L2 λ, scaled by the training set size n as in network2.py: weights shrink by `1 − ηλ/n`.
-    public var weightDecay: Double
+    package var weightDecay: Double
     /// μ; 0 is plain SGD.
-    public var momentum: Double
-    public var initialization: Initialization
-    public var schedule: LearningRateSchedule
+    package var momentum: Double
+    package var initialization: Initialization
+    package var schedule: LearningRateSchedule
     /// For `step`: multiply the rate by `stepFactor` every `stepEpochs` epochs.
-    public var stepEpochs: Int
-    public var stepFactor: Double
+    package var stepEpochs: Int
+    package var stepFactor: Double
     /// Stop when validation accuracy has not improved for this many epochs; 0 is off.
-    public var earlyStopPatience: Int
-    public var seed: UInt64
+    package var earlyStopPatience: Int
+    package var seed: UInt64
     /// Threads for BLAS.
-    public var threads: Int
+    package var threads: Int
     /// Images held out from the end of the training set for validation.
-    public var validationSize: Int
+    package var validationSize: Int
     /// Shift each training image by up to this many pixels in x and y, at random.
-    public var augmentShift: Int
+    package var augmentShift: Int
     /// The number type training computes and stores in.
-    public var precision: TrainingPrecision
+    package var precision: TrainingPrecision
 
-    public init(
+    package init(
         layerSizes: [Int], hiddenActivation: Activation, outputActivation: Activation, cost: Cost,
         epochs: Int, batchSize: Int, learningRate: Double, weightDecay: Double = 0, momentum: Double = 0,
         initialization: Initialization, schedule: LearningRateSchedule = .constant, stepEpochs: Int = 10,
@@ -74,19 +74,19 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// The lecture's setup (Nielsen, chapter 1): [784, 30, 10] sigmoid, quadratic cost,
     /// N(0, 1) initialisation, η = 3.0, mini-batch 10, 30 epochs.
-    public static let classic = TrainingConfiguration(
+    package static let classic = TrainingConfiguration(
         layerSizes: [784, 30, 10], hiddenActivation: .sigmoid, outputActivation: .sigmoid, cost: .quadratic,
         epochs: 30, batchSize: 10, learningRate: 3.0, initialization: .normal)
 
     /// fnn's default recipe: ReLU hidden layer, softmax with cross-entropy, He
     /// initialisation, momentum SGD with L2 and a cosine learning-rate schedule.
-    public static let recommended = TrainingConfiguration(
+    package static let recommended = TrainingConfiguration(
         layerSizes: [784, 256, 10], hiddenActivation: .relu, outputActivation: .softmax, cost: .crossEntropy,
         epochs: 30, batchSize: 32, learningRate: 0.05, weightDecay: 5, momentum: 0.9, initialization: .he,
         schedule: .cosine)
 
     /// The learning rate for a 0-based epoch.
-    public func learningRate(epoch: Int) -> Double {
+    package func learningRate(epoch: Int) -> Double {
         switch schedule {
         case .constant:
             return learningRate
@@ -98,7 +98,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     }
 
     /// Every rule the settings break, in words for the user.
-    public func problems(trainingImages: Int? = nil, inputSize: Int? = nil, classCount: Int? = nil) -> [String] {
+    package func problems(trainingImages: Int? = nil, inputSize: Int? = nil, classCount: Int? = nil) -> [String] {
         var problems: [String] = []
         if layerSizes.count < 2 { problems.append("--layers needs at least an input and an output size") }
         if layerSizes.count - 1 > ModelFileLimits.layers.upperBound { problems.append("--layers allows at most 64 layers") }
@@ -141,7 +141,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     }
 
     /// The hyperparameters a model file records for this configuration.
-    public var hyperparameters: Hyperparameters {
+    package var hyperparameters: Hyperparameters {
         var extra: [String: TypedValue] = [:]
         if schedule == .step {
             extra["lr_step_epochs"] = .int64(Int64(stepEpochs))

@@ -4,18 +4,18 @@ import FNNModel
 import FNNSupport
 
 /// The images a training run learns from and checks itself on.
-public struct TrainingData: Sendable {
+package struct TrainingData: Sendable {
     /// The full training file (training and validation images).
-    public let dataset: MNISTDataset
+    package let dataset: MNISTDataset
     /// Images `0..<trainingCount` are trained on; the rest are the validation set.
-    public let trainingCount: Int
-    public let contract: InputContract
+    package let trainingCount: Int
+    package let contract: InputContract
     /// The SHA-256 (hex) of all the images' pixels followed by their labels: the IDX
     /// payloads without headers, as fnn records it in `training_data_sha256`.
-    public let digest: String
+    package let digest: String
 
     /// Splits `dataset`, holding out its last `validationSize` images.
-    public init(_ dataset: MNISTDataset, validationSize: Int, contract: InputContract = .mnist) {
+    package init(_ dataset: MNISTDataset, validationSize: Int, contract: InputContract = .mnist) {
         self.dataset = dataset
         self.trainingCount = dataset.count - validationSize
         self.contract = contract
@@ -24,7 +24,7 @@ public struct TrainingData: Sendable {
         digest = SHA256Digest.hex(SHA256Digest.digest(bytes))
     }
 
-    public var validationRange: Range<Int> { trainingCount..<dataset.count }
+    package var validationRange: Range<Int> { trainingCount..<dataset.count }
 
     /// Sets the images `indices` as a backpropagation's input batch, each shifted by up to
     /// `shift` pixels in x and y (zero filling) when `shift` is positive.

@@ -1,7 +1,7 @@
 import FNNModel
 
 /// What a training run reports as it goes.
-public enum TrainingEvent: Sendable {
+package enum TrainingEvent: Sendable {
     /// An epoch (1-based) begins with this learning rate.
     case epochStarted(epoch: Int, of: Int, learningRate: Double)
     /// Some mini-batches of the epoch are done; `cost` is the mean cost so far.

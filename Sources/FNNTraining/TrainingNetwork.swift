@@ -9,20 +9,20 @@ import FNNModel
 /// That way the rows belonging to the input pixels a mini-batch actually uses are
 /// contiguous: they are gathered for the products and updated in place, and the pixels
 /// that are background in every image of the batch cost nothing but their weight decay.
-public struct TrainingNetwork<Scalar: NetworkScalar>: Sendable {
-    public struct TrainingLayer: Sendable {
-        public var activation: Activation
-        public var inputSize: Int
-        public var outputSize: Int
+package struct TrainingNetwork<Scalar: NetworkScalar>: Sendable {
+    package struct TrainingLayer: Sendable {
+        package var activation: Activation
+        package var inputSize: Int
+        package var outputSize: Int
         /// `inputSize × outputSize`, row-major: row `i` holds the weights out of input `i`.
-        public var weights: [Scalar]
-        public var biases: [Scalar]
+        package var weights: [Scalar]
+        package var biases: [Scalar]
     }
 
-    public var layers: [TrainingLayer]
+    package var layers: [TrainingLayer]
 
     /// Takes a network's parameters, transposing the weights.
-    public init(_ network: DenseNetwork<Scalar>) {
+    package init(_ network: DenseNetwork<Scalar>) {
         layers = network.layers.map { layer in
             TrainingLayer(
                 activation: layer.activation, inputSize: layer.inputSize, outputSize: layer.outputSize,
@@ -32,7 +32,7 @@ public struct TrainingNetwork<Scalar: NetworkScalar>: Sendable {
     }
 
     /// The parameters as a `DenseNetwork` (weights back to `outputSize × inputSize`).
-    public var network: DenseNetwork<Scalar> {
+    package var network: DenseNetwork<Scalar> {
         DenseNetwork(
             layers: layers.map { layer in
                 DenseNetwork.DenseLayer(
@@ -42,5 +42,5 @@ public struct TrainingNetwork<Scalar: NetworkScalar>: Sendable {
             })
     }
 
-    public var inputSize: Int { layers.first?.inputSize ?? 0 }
+    package var inputSize: Int { layers.first?.inputSize ?? 0 }
 }

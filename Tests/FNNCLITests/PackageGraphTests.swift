@@ -65,4 +65,18 @@ import Testing
         }
         #expect(graph.keys.allSatisfy(visit))
     }
+
+    /// `internal` by default, `package` across fnn's own targets, `public` only for the
+    /// library API the README lists: the count of `public` declarations stays small.
+    @Test func thePublicSurfaceStaysSmall() throws {
+        let sources = Fixtures.root + "/Sources"
+        var count = 0
+        let enumerator = FileManager.default.enumerator(atPath: sources)
+        while let relative = enumerator?.nextObject() as? String {
+            guard relative.hasPrefix("FNN"), relative.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOfFile: sources + "/" + relative, encoding: .utf8)
+            count += text.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("public ") }.count
+        }
+        #expect(count > 0 && count <= 300, "\(count) public declarations")
+    }
 }

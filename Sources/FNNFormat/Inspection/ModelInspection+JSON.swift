@@ -3,7 +3,7 @@ import FNNSupport
 
 extension ModelInspection {
     /// The report as JSON, for `fnn inspect --json`.
-    public func json(path: String) -> JSONValue {
+    package func json(path: String) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("path", .string(path)),
             ("intact", .bool(isIntact)),

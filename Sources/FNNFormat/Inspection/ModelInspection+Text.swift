@@ -3,7 +3,7 @@ import FNNModel
 
 extension ModelInspection {
     /// The report for people, for `fnn inspect`.
-    public func text(path: String) -> String {
+    package func text(path: String) -> String {
         var lines: [String] = []
         let version = formatVersion.map { "format version \($0)" + (minimumReaderVersion.map { " (readers of version \($0) and later)" } ?? "") } ?? "unknown format"
         lines.append("\(path): \(version), \(byteCount) bytes")

@@ -3,43 +3,43 @@ import FNNSupport
 
 /// Everything `fnn inspect` reports about a model file: its version, each checksum with
 /// its verdict, its chunks, and the model when the file is intact.
-public struct ModelInspection: Sendable {
+package struct ModelInspection: Sendable {
     /// One checksum and whether it matches.
-    public struct Check: Sendable, Equatable {
+    package struct Check: Sendable, Equatable {
         /// E.g. "header CRC-32", "chunk TENS CRC-32", "file SHA-256".
-        public var name: String
+        package var name: String
         /// The offset where the stored checksum is.
-        public var offset: Int
+        package var offset: Int
         /// The bytes it covers, as text.
-        public var covers: String
-        public var stored: String
-        public var computed: String
-        public var matches: Bool
+        package var covers: String
+        package var stored: String
+        package var computed: String
+        package var matches: Bool
     }
 
     /// One chunk of a version 2 file.
-    public struct Chunk: Sendable, Equatable {
-        public var type: String
-        public var offset: Int
-        public var length: Int
-        public var isCritical: Bool
-        public var crcMatches: Bool
+    package struct Chunk: Sendable, Equatable {
+        package var type: String
+        package var offset: Int
+        package var length: Int
+        package var isCritical: Bool
+        package var crcMatches: Bool
     }
 
-    public var byteCount: Int
-    public var formatVersion: Int?
-    public var minimumReaderVersion: Int?
-    public var checks: [Check]
-    public var chunks: [Chunk]
-    public var model: Model?
+    package var byteCount: Int
+    package var formatVersion: Int?
+    package var minimumReaderVersion: Int?
+    package var checks: [Check]
+    package var chunks: [Chunk]
+    package var model: Model?
     /// The first problem, when the file is not intact.
-    public var error: ModelFileError?
+    package var error: ModelFileError?
 
-    public var isIntact: Bool { error == nil && model != nil }
+    package var isIntact: Bool { error == nil && model != nil }
 
     /// Inspects a model file's bytes: a strict read for the verdict, and a lenient walk
     /// that reports every checksum it can reach even in a damaged file.
-    public static func inspect(_ bytes: [UInt8]) -> ModelInspection {
+    package static func inspect(_ bytes: [UInt8]) -> ModelInspection {
         var inspection = ModelInspection(
             byteCount: bytes.count, formatVersion: nil, minimumReaderVersion: nil, checks: [], chunks: [],
             model: nil, error: nil)

@@ -3,7 +3,7 @@ import FNNSupport
 
 extension TypedValue {
     /// The value as plain JSON.
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .bool(let value): .bool(value)
         case .int64(let value): .int(Int(value))

@@ -4,12 +4,12 @@ import FNNModel
 /// The JSON that `network2.py` of Nielsen's *Neural Networks and Deep Learning* saves:
 /// `{"sizes", "weights", "biases", "cost"}`, weights shaped `sizes[l+1] × sizes[l]`,
 /// biases as column vectors, sigmoid everywhere.
-public enum Network2JSON {
+package enum Network2JSON {
     /// A network2.py file that cannot be imported.
-    public struct ImportError: Error, Sendable, CustomStringConvertible {
-        public var path: String?
-        public var message: String
-        public var description: String { (path.map { "\($0): " } ?? "") + message }
+    package struct ImportError: Error, Sendable, CustomStringConvertible {
+        package var path: String?
+        package var message: String
+        package var description: String { (path.map { "\($0): " } ?? "") + message }
     }
 
     /// Reads a network2.py model.
@@ -17,7 +17,7 @@ public enum Network2JSON {
     /// The text is read in one streaming pass (`Network2JSONReader`): no document tree, every
     /// size checked before it grows anything, and errors that give the line, column and
     /// byte offset.
-    public static func decode(_ bytes: [UInt8], path: String? = nil) throws(ImportError) -> Model {
+    package static func decode(_ bytes: [UInt8], path: String? = nil) throws(ImportError) -> Model {
         func fail(_ message: String) -> ImportError { ImportError(path: path, message: message) }
         var reader = Network2JSONReader(bytes)
         let saved: Network2JSONReader.Document
@@ -73,7 +73,7 @@ public enum Network2JSON {
     /// Writes a model as network2.py JSON.
     ///
     /// - Throws: `ModelConversionError` when the model is not a sigmoid network.
-    public static func encode(_ model: Model) throws(ModelConversionError) -> [UInt8] {
+    package static func encode(_ model: Model) throws(ModelConversionError) -> [UInt8] {
         var problems: [String] = []
         for (index, layer) in model.layers.enumerated() where layer.activation != .sigmoid {
             problems.append("layer \(index + 1) uses \(layer.activation.rawValue) (network2.py has sigmoid only)")

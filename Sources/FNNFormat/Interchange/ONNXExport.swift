@@ -13,15 +13,15 @@ import FNNSupport
 /// are float32: f64 is rounded, and f16 and int8 are exported dequantised (their exact
 /// values, as fnn computes with them). Labels, the input contract and the
 /// hyperparameters go into `metadata_props`. See `formats/onnx.md`.
-public enum ONNXExport {
-    public static let irVersion: Int64 = 8
-    public static let opsetVersion: Int64 = 13
+package enum ONNXExport {
+    package static let irVersion: Int64 = 8
+    package static let opsetVersion: Int64 = 13
 
     enum DataType: Int64 {
         case float = 1
     }
 
-    public static func encode(_ model: Model) throws(ModelConversionError) -> [UInt8] {
+    package static func encode(_ model: Model) throws(ModelConversionError) -> [UInt8] {
         guard !model.layers.isEmpty else {
             throw ModelConversionError(problems: ["it has no layers"], target: "ONNX")
         }
