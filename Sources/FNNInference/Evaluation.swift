@@ -30,16 +30,22 @@ public struct Evaluation: Sendable, Equatable, Codable {
     public init(predictions: [Int], labels: [Int], labelNames: [String]) {
         let classCount = labelNames.count
         var confusion = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
-        var correct = 0
-        for (predicted, actual) in zip(predictions, labels) {
-            if predicted == actual { correct += 1 }
-            if confusion.indices.contains(actual), confusion[actual].indices.contains(predicted) {
-                confusion[actual][predicted] += 1
-            }
+        for (predicted, actual) in zip(predictions, labels)
+        where confusion.indices.contains(actual) && confusion[actual].indices.contains(predicted) {
+            confusion[actual][predicted] += 1
         }
-        self.total = min(predictions.count, labels.count)
-        self.correct = correct
+        self.init(confusion: confusion, labelNames: labelNames)
+    }
+
+    /// The evaluation that a confusion matrix describes.
+    ///
+    /// - Parameter confusion: `confusion[actual][predicted]`, a square matrix with a row per
+    ///   name in `labelNames`.
+    package init(confusion: [[Int]], labelNames: [String]) {
+        let classCount = labelNames.count
         self.confusion = confusion
+        self.total = confusion.reduce(0) { $0 + $1.reduce(0, +) }
+        self.correct = (0..<classCount).reduce(0) { $0 + confusion[$1][$1] }
         self.classes = (0..<classCount).map { index in
             let predictedAs = confusion.reduce(0) { $0 + $1[index] }
             let support = confusion[index].reduce(0, +)

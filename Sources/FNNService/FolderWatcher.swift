@@ -86,7 +86,7 @@ package struct FolderWatcher: Service {
         if once { return }
 
         let stop = StopFlag()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             var lastScan = WatchProcessor.now()
             var lastRecovery = lastScan
             while !stop.isRaised && !Task.isCancelled {

@@ -28,6 +28,17 @@ package enum FileSystem {
         mode(BytePath(path)) != nil
     }
 
+    /// Creates the folder `path` and any missing folders above it (`mkdir -p`).
+    /// - Throws: `FileAccessError` naming the folder that could not be made.
+    package static func createDirectories(_ path: String) throws(FileAccessError) {
+        guard !path.isEmpty, !isDirectory(path) else { return }
+        let parent = AtomicFile.parentFolder(of: path)
+        if parent != path, parent != "." { try createDirectories(parent) }
+        guard mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) else {
+            throw FileAccessError(path: path, message: "cannot be created as a folder (\(String(cString: strerror(errno))))")
+        }
+    }
+
     private static func mode(_ path: BytePath) -> mode_t? {
         var status = stat()
         guard path.withCString({ stat($0, &status) }) == 0 else { return nil }

@@ -128,7 +128,7 @@ package struct Trainer: Sendable {
             let record = EpochRecord(
                 epoch: epoch + 1, trainingCost: totalCost / Double(max(done, 1)),
                 trainingAccuracy: Double(correct) / Double(max(done, 1)), validationAccuracy: validation,
-                learningRate: rate, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                learningRate: rate, seconds: elapsed.seconds)
             history.append(record)
             onEvent(.epochFinished(record))
 

@@ -14,6 +14,19 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// A typed error from the library with what the command was doing when it came: the
+/// error itself stays whole (its code, file, offset and field), and the user reads
+/// `context: error`.
+struct InContext: Error, CustomStringConvertible {
+    var context: String
+    var underlying: any Error
+    init(_ context: String, _ underlying: any Error) {
+        self.context = context
+        self.underlying = underlying
+    }
+    var description: String { "\(context): \(underlying)" }
+}
+
 /// Writes a line to standard error.
 func printError(_ text: String) {
     writeStandardError(text + "\n")
@@ -69,7 +82,7 @@ func writePicture(to path: String, force: Bool, _ draw: () throws -> Canvas) thr
     } catch let error as CLIError {
         throw error
     } catch {
-        throw CLIError("cannot draw \(path): \(error)")
+        throw InContext("cannot draw \(path)", error)
     }
     printError("wrote \(path)")
 }

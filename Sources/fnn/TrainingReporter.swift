@@ -22,7 +22,7 @@ final class TrainingReporter {
             // At most ten redraws a second.
             guard live, ContinuousClock.now - lastDraw >= .milliseconds(100) || done == total else { return }
             lastDraw = .now
-            let elapsed = seconds(ContinuousClock.now - epochStart)
+            let elapsed = (ContinuousClock.now - epochStart).seconds
             let rate = Double(done) / max(elapsed, 1e-9)
             let remaining = Double(total - done) / max(rate, 1e-9)
             bar.draw(
@@ -41,9 +41,5 @@ final class TrainingReporter {
         case .stoppedEarly(let bestEpoch):
             printError("early stop: validation accuracy has not improved since epoch \(bestEpoch); keeping its weights")
         }
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

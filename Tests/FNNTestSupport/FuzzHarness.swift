@@ -18,7 +18,7 @@ package enum FuzzHarness {
 
     static func save(_ bytes: [UInt8]) {
         guard let savePath else { return }
-        FileManager.default.createFile(atPath: savePath, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: savePath, contents: Data(bytes))
     }
 
     /// A model file's bytes (version 1 or 2).
@@ -46,7 +46,7 @@ package enum FuzzHarness {
     package static func exerciseIDX(_ bytes: [UInt8], folder: String) {
         save(bytes)
         let path = folder + "/case.idx"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         for dimensions in [1, 3] {
             _ = try? IDXFile.read(path, expectedDimensions: dimensions)
         }

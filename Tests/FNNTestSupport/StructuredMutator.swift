@@ -33,7 +33,7 @@ package struct StructuredMutator {
     package mutating func interestingDouble() -> Double {
         let values: [Double] = [
             .nan, .infinity, -.infinity, 0, -0.0, 1, -1, 1e308, -1e308, 1.7976931348623157e308, 1e20, -1e20,
-            5e-324, 1e-300, 65_504, 65_520, 3.5e38, 0x1p63, -0x1p63, 0x1p64, 255, 0.5,
+            .leastNonzeroMagnitude, 1e-300, 65_504, 65_520, 3.5e38, 0x1p63, -0x1p63, 0x1p64, 255, 0.5,
         ]
         return random.next() % 5 == 0
             ? Double(bitPattern: random.next()) : values[Int(random.next() % UInt64(values.count))]

@@ -65,33 +65,20 @@ struct ConvertCommand: ParsableCommand {
         if !force, FileSystem.exists(output) {
             throw CLIError("\(output) already exists; pass --force to replace it.")
         }
-        let original: Model
-        do {
-            original = try ModelLoader.load(input)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let original = try ModelLoader.load(input)
         var model = original
         if dropTrainingState { model.optimizerState = nil }
         let bytes: [UInt8]
         let isONNX = output.lowercased().hasSuffix(".onnx")
-        do {
-            if let dtype { model = try model.converted(to: dtype) }
-            if isONNX {
-                bytes = try ONNXExport.encode(model)
-            } else if ModelLoader.isNetwork2JSON(output) {
-                bytes = try Network2JSON.encode(model)
-            } else {
-                bytes = try ModelFile.encode(model, version: formatVersion, allowingLoss: allowLoss)
-            }
-        } catch {
-            throw CLIError("\(error)")
+        if let dtype { model = try model.converted(to: dtype) }
+        if isONNX {
+            bytes = try ONNXExport.encode(model)
+        } else if ModelLoader.isNetwork2JSON(output) {
+            bytes = try Network2JSON.encode(model)
+        } else {
+            bytes = try ModelFile.encode(model, version: formatVersion, allowingLoss: allowLoss)
         }
-        do {
-            try AtomicFile.write(bytes, to: output, overwrite: force)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        try AtomicFile.write(bytes, to: output, overwrite: force)
         let target = isONNX ? "ONNX (IR \(ONNXExport.irVersion), opset \(ONNXExport.opsetVersion))"
             : ModelLoader.isNetwork2JSON(output) ? "network2.py JSON" : "format version \(formatVersion)"
         let types = isONNX ? "float32 (from \(model.numberTypes.map(\.rawValue).joined(separator: "+")))"

@@ -56,25 +56,15 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: Model
         let modelName = model ?? "bundled model"
-        do {
-            loaded = try ModelLoader.load(model)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let loaded = try ModelLoader.load(model)
         if let problem = ModelSelfTest.outputProblem(with: loaded) { throw CLIError("\(modelName): \(problem)") }
-        let dataset: MNISTDataset
-        do {
-            var imagesPath = images ?? ""
-            var labelsPath = labels ?? ""
-            if let data {
-                (imagesPath, labelsPath) = try MNISTDataset.files(in: data, prefix: "t10k")
-            }
-            dataset = try MNISTDataset.load(images: imagesPath, labels: labelsPath, classCount: 256)
-        } catch {
-            throw CLIError("\(error)")
+        var imagesPath = images ?? ""
+        var labelsPath = labels ?? ""
+        if let data {
+            (imagesPath, labelsPath) = try MNISTDataset.files(in: data, prefix: "t10k")
         }
+        let dataset = try MNISTDataset.load(images: imagesPath, labels: labelsPath, classCount: 256)
         let showProgress = standardErrorIsTerminal && !json
         let evaluation: Evaluation
         do {
@@ -82,7 +72,7 @@ struct EvaluateCommand: ParsableCommand {
                 if showProgress { printProgress(done, dataset.count) }
             }
         } catch {
-            throw CLIError("\(modelName): \(error.description)")
+            throw InContext(modelName, error)
         }
         if showProgress { writeStandardError("\r\u{1B}[K") }
         print(json ? evaluation.json(model: modelName).serialized(indent: 2) : evaluation.text)

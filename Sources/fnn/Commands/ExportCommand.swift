@@ -44,27 +44,19 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let dataset: MNISTDataset
-        do {
-            let files = try MNISTDataset.files(in: data, prefix: set.rawValue)
-            dataset = try MNISTDataset.load(images: files.images, labels: files.labels)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let files = try MNISTDataset.files(in: data, prefix: set.rawValue)
+        dataset = try MNISTDataset.load(images: files.images, labels: files.labels)
         let total = min(count ?? dataset.count, dataset.count)
         let digits = String(max(total - 1, 0)).count
         let size = dataset.pixelsPerImage
-        do {
-            for index in 0..<total {
-                let folder = "\(output)/\(dataset.labels[index])"
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let image = GrayImage(
-                    width: dataset.columns, height: dataset.rows,
-                    pixels: Array(dataset.pixels[(index * size)..<((index + 1) * size)]))
-                let name = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
-                try AtomicFile.write(try PNGCodec.encode(image), to: "\(folder)/\(name).png", overwrite: true)
-            }
-        } catch {
-            throw CLIError("\(error)")
+        for index in 0..<total {
+            let folder = "\(output)/\(dataset.labels[index])"
+            try FileSystem.createDirectories(folder)
+            let image = GrayImage(
+                width: dataset.columns, height: dataset.rows,
+                pixels: Array(dataset.pixels[(index * size)..<((index + 1) * size)]))
+            let name = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
+            try AtomicFile.write(try PNGCodec.encode(image), to: "\(folder)/\(name).png", overwrite: true)
         }
         print("wrote \(total) images to \(output)")
     }

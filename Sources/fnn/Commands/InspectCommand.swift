@@ -42,12 +42,7 @@ struct InspectCommand: ParsableCommand {
         guard let model = modelArgument ?? modelOption ?? BundledModel.path else {
             throw CLIError("the bundled model is missing from fnn's resources; name a model file")
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.read(model, limit: ModelFileLimits.maximumFileSize)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let bytes = try FileBytes.read(model, limit: ModelFileLimits.maximumFileSize)
         let inspection = ModelInspection.inspect(bytes)
         if json {
             print(inspection.json(path: model).serialized(indent: 2))

@@ -69,12 +69,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         // Decoding and inference run on fnn's own threads.
         BLAS.useSingleThread()
-        let loaded: Model
-        do {
-            loaded = try ModelLoader.load(model)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let loaded = try ModelLoader.load(model)
         let contract = loaded.metadata.inputContract
         guard loaded.inputSize == 784, contract.width == 28, contract.height == 28 else {
             throw CLIError(
@@ -85,77 +80,74 @@ struct PredictCommand: ParsableCommand {
         for path in [output, report, contactSheet].compactMap({ $0 }) where !force && FileSystem.exists(path) {
             throw CLIError("\(path) already exists; pass --force to replace it.")
         }
-        let labelSource: LabelSource?
-        do {
-            labelSource = try labels.map(LabelSource.load)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let labelFile = try labels.map(LabelSource.load)
 
         let collection = ImageCollection(Self.argumentBytes(paths))
         for (path, reason) in collection.skipped { printError("skipped \(path.escaped): \(reason)") }
         guard !collection.entries.isEmpty else { throw CLIError("no PNG files found in \(paths.joined(separator: ", "))") }
 
-        let predictor = BatchPredictor(
-            model: loaded, limits: images.limits, threads: images.threadCount)
-        let labelName = { (index: Int) in loaded.metadata.label(index) }
+        let names = (0..<loaded.outputSize).map { loaded.metadata.label($0) }
+        let run = PredictionRun(
+            predictor: BatchPredictor(model: loaded, limits: images.limits, threads: images.threadCount),
+            labels: TrueLabels(file: labelFile, names: names, paths: collection.entries.lazy.map(\.path)))
+        let rows = try output.map { try AtomicFile.Writer($0, overwrite: force) }
+        let write = { (text: String) throws(FileAccessError) in
+            if let rows {
+                try rows.append(text)
+            } else if let failure = FileDescriptorWriting.writeAll(1, Array(text.utf8)) {
+                // Unbuffered: each chunk's rows are out as soon as they are made.
+                throw FileAccessError(path: "standard output", message: "cannot be written (\(failure.reason))")
+            }
+        }
+        let normalized = saveNormalized.map(NormalizedImageFolder.init)
         let live = standardErrorIsTerminal && collection.entries.count >= 2000
         let bar = ProgressBar()
         let started = ContinuousClock.now
-
-        var text = format.header(topK: topK).map { $0 + "\n" } ?? ""
-        var results: [PredictionResult] = []
         var sheet: [ContactSheetPicture.Item] = []
-        results.reserveCapacity(collection.entries.count)
-        let chunk = 4096
-        var start = 0
-        while start < collection.entries.count {
-            let end = min(start + chunk, collection.entries.count)
-            let batch = predictor.predict(Array(collection.entries[start..<end]))
+
+        if let header = format.header(topK: topK) { try write(header + "\n") }
+        let tally = try run.run(collection.entries) { (batch, done) throws(FileAccessError) in
+            var text = ""
             for result in batch {
-                text += format.line(result, topK: topK, labels: labelName) + "\n"
+                text += format.line(result, topK: topK, labels: { names[$0] }) + "\n"
                 if case .failure(let error) = result.outcome {
                     printError("\(result.location.escaped): \(BytePath.escape(error.message))")
                 }
             }
-            if output == nil {
-                print(text, terminator: "")
-                text = ""
-            }
-            try saveDigits(batch)
-            if contactSheet != nil, sheet.count < ContactSheetPicture.maximumItems {
-                for result in batch {
+            try write(text)
+            try normalized?.save(batch)
+            if contactSheet != nil {
+                for result in batch where sheet.count < ContactSheetPicture.maximumItems {
                     guard case .success(let prediction) = result.outcome else { continue }
                     sheet.append(ContactSheetPicture.Item(
                         pixels: prediction.normalized, prediction: prediction.label, confidence: prediction.confidence,
-                        wrong: trueLabel(of: result.path, labels: labelSource, model: loaded).map { $0 != prediction.label }))
+                        wrong: run.labels.label(of: result.path).map { $0 != prediction.label }))
                 }
             }
-            results += batch.map { result in
-                var light = result
-                if case .success(var prediction) = result.outcome {
-                    prediction.normalized = []
-                    light.outcome = .success(prediction)
-                }
-                return light
-            }
-            start = end
             if live {
-                let elapsed = seconds(ContinuousClock.now - started)
-                bar.draw(String(format: "%@ %d/%d images, %.0f/s", bar.bar(Double(end) / Double(collection.entries.count)), end, collection.entries.count, Double(end) / max(elapsed, 1e-9)))
+                let elapsed = ContinuousClock.now - started
+                bar.draw(String(
+                    format: "%@ %d/%d images, %.0f/s", bar.bar(Double(done) / Double(collection.entries.count)), done,
+                    collection.entries.count, Double(done) / max(elapsed.seconds, 1e-9)))
             }
         }
         if live { bar.clear() }
-        if let output {
-            do { try AtomicFile.write(Array(text.utf8), to: output, overwrite: force) } catch { throw CLIError("\(error)") }
+        try rows?.commit()
+        if run.labels.reportsAccuracy {
+            if let text = tally.report {
+                if let report {
+                    try AtomicFile.write(Array((text + "\n").utf8), to: report, overwrite: force)
+                } else {
+                    printError(text)
+                }
+            } else {
+                printError("no labelled images to report on")
+            }
         }
-        try writeReport(results, model: loaded, source: labelSource ?? folderLabels(results, model: loaded))
         if let contactSheet {
             try writePicture(to: contactSheet, force: force) { try ContactSheetPicture.render(sheet) }
         }
-        if results.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
-            throw ExitCode(2)
-        }
+        if tally.failed > 0 { throw ExitCode(2) }
     }
 
     /// The command-line arguments `arguments` as the bytes the system passed: the strings
@@ -177,75 +169,6 @@ struct PredictCommand: ParsableCommand {
             used.insert(match)
             return raw[match]
         }
-    }
-
-    /// The true label of `path`, from --labels or its folder's name when that is a label.
-    private func trueLabel(of path: String, labels: LabelSource?, model: Model) -> String? {
-        if let labels { return labels.label(of: path) }
-        let names = Set((0..<model.outputSize).map { model.metadata.label($0) })
-        return LabelSource.folders.label(of: path).flatMap { names.contains($0) ? $0 : nil }
-    }
-
-    /// Folder names as labels, when every image sits in a folder named after a label.
-    private func folderLabels(_ results: [PredictionResult], model: Model) -> LabelSource? {
-        let names = Set((0..<model.outputSize).map { model.metadata.label($0) })
-        let all = results.allSatisfy { LabelSource.folders.label(of: $0.path).map(names.contains) ?? false }
-        return all ? .folders : nil
-    }
-
-    private func writeReport(_ results: [PredictionResult], model: Model, source: LabelSource?) throws {
-        guard let source else { return }
-        let names = (0..<model.outputSize).map { model.metadata.label($0) }
-        var predicted: [Int] = []
-        var actual: [Int] = []
-        var unlabelled = 0
-        var failed = 0
-        for result in results {
-            guard case .success(let prediction) = result.outcome else {
-                failed += 1
-                continue
-            }
-            guard let label = source.label(of: result.path), let index = names.firstIndex(of: label) else {
-                unlabelled += 1
-                continue
-            }
-            predicted.append(prediction.classIndex)
-            actual.append(index)
-        }
-        guard !actual.isEmpty else {
-            printError("no labelled images to report on")
-            return
-        }
-        var text = Evaluation(predictions: predicted, labels: actual, labelNames: names).text
-        if failed > 0 { text += "\n\(failed) images could not be classified and are not counted" }
-        if unlabelled > 0 { text += "\n\(unlabelled) images have no known label and are not counted" }
-        if let report {
-            do { try AtomicFile.write(Array((text + "\n").utf8), to: report, overwrite: force) } catch { throw CLIError("\(error)") }
-        } else {
-            printError(text)
-        }
-    }
-
-    private func saveDigits(_ batch: [PredictionResult]) throws {
-        guard let folder = saveNormalized else { return }
-        for result in batch {
-            guard case .success(let prediction) = result.outcome else { continue }
-            var relative = result.relativePath
-            if !relative.lowercased().hasSuffix(".png") { relative += ".png" }
-            let target = folder + "/" + relative
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                let png = try PNGCodec.encode(GrayImage(width: 28, height: 28, pixels: prediction.normalized))
-                try AtomicFile.write(png, to: target, overwrite: true)
-            } catch {
-                throw CLIError("cannot save the normalised image \(target): \(error)")
-            }
-        }
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -159,11 +159,11 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // Settings first, so that a bad value fails before anything is read.
         let resumed = try resume.map { path -> Model in
-            do { return try ModelLoader.load(path) } catch { throw CLIError("\(error)") }
+            return try ModelLoader.load(path)
         }
         var configuration: TrainingConfiguration
         if let resumed {
-            do { configuration = try TrainingConfiguration(resuming: resumed) } catch { throw CLIError("\(resume ?? ""): \(error)") }
+            do { configuration = try TrainingConfiguration(resuming: resumed) } catch { throw InContext(resume ?? "", error) }
         } else {
             configuration = classic ? .classic : .recommended
             configuration.threads = ProcessInfo.processInfo.activeProcessorCount
@@ -212,7 +212,7 @@ struct TrainCommand: ParsableCommand {
                 if let metrics { try writeText(MetricsCSV.text(history), to: metrics) }
                 if let plot {
                     do { try AtomicFile.write(try LearningCurvesPicture.render(history).png(), to: plot, overwrite: true) } catch {
-                        throw CLIError("cannot draw \(plot): \(error)")
+                        throw InContext("cannot draw \(plot)", error)
                     }
                 }
                 if checkpoint { try write(model) }
@@ -256,20 +256,14 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func loadData() throws -> (MNISTDataset, MNISTDataset) {
-        do {
-            let train = try MNISTDataset.files(in: data, prefix: "train")
-            let test = try MNISTDataset.files(in: data, prefix: "t10k")
-            let training = try MNISTDataset.load(images: train.images, labels: train.labels)
-            let testing = try MNISTDataset.load(images: test.images, labels: test.labels)
-            guard testing.pixelsPerImage == training.pixelsPerImage else {
-                throw CLIError("the test images are \(testing.rows)×\(testing.columns) but the training images \(training.rows)×\(training.columns)")
-            }
-            return (training, testing)
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw CLIError("\(error)")
+        let train = try MNISTDataset.files(in: data, prefix: "train")
+        let test = try MNISTDataset.files(in: data, prefix: "t10k")
+        let training = try MNISTDataset.load(images: train.images, labels: train.labels)
+        let testing = try MNISTDataset.load(images: test.images, labels: test.labels)
+        guard testing.pixelsPerImage == training.pixelsPerImage else {
+            throw CLIError("the test images are \(testing.rows)×\(testing.columns) but the training images \(training.rows)×\(training.columns)")
         }
+        return (training, testing)
     }
 
     private func write(_ model: Model) throws {
@@ -277,15 +271,11 @@ struct TrainCommand: ParsableCommand {
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) {
             stamped.metadata.created = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: epoch))
         }
-        do {
-            try AtomicFile.write(try ModelFile.encode(stamped), to: modelPath, overwrite: true)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        try AtomicFile.write(try ModelFile.encode(stamped), to: modelPath, overwrite: true)
     }
 
     private func writeText(_ text: String, to path: String) throws {
-        do { try AtomicFile.write(Array(text.utf8), to: path, overwrite: true) } catch { throw CLIError("\(error)") }
+        try AtomicFile.write(Array(text.utf8), to: path, overwrite: true)
     }
 
     private func samePath(_ a: String, _ b: String) -> Bool {

@@ -95,32 +95,19 @@ struct WatchCommand: AsyncParsableCommand {
         let layout = WatchLayout(
             incoming: incoming ?? standard.incoming, processing: processing ?? standard.processing,
             done: done ?? standard.done, failed: failed ?? standard.failed, results: results ?? standard.results)
-        if !FileSystem.isDirectory(root) {
-            do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-                throw CLIError("\(root) cannot be created: \(error.localizedDescription)")
-            }
-        }
+        try FileSystem.createDirectories(root)
         let processor = WatchProcessor(
             layout: layout, settleSeconds: settleSeconds,
             limits: images.limits, threads: images.threadCount)
-        let serving: FolderWatcher.Serving
-        do {
-            try processor.prepareFolders()
-            serving = try FolderWatcher.load(model)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        try processor.prepareFolders()
+        let serving = try FolderWatcher.load(model)
         let watcher = FolderWatcher(
             processor: processor, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
         let group = ServiceGroup(configuration: configuration)
-        do {
-            try await group.run()
-        } catch {
-            throw CLIError("\(error)")
-        }
+        try await group.run()
     }
 }
 
