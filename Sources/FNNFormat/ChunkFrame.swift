@@ -1,3 +1,4 @@
+import FNNModel
 import FNNSupport
 
 /// One chunk's framing in a version 2 file: where it is, its type and its CRC.
@@ -45,6 +46,44 @@ struct ChunkFrame: Sendable, Equatable {
         let computed = Zlib.crc32(bytes[(offset + 4)..<(offset + 8 + length)])
         return ChunkFrame(
             offset: offset, length: length, type: typeText, storedCRC: stored, computedCRC: computed)
+    }
+}
+
+/// The chunks of a version 2 file, one frame after another from the end of the header:
+/// the one walk over chunk bytes that the reader and `fnn inspect` share. It yields each
+/// frame, or the failure that stops the walk (a frame that does not fit, too many chunks,
+/// the end of the file before FEND), and ends after FEND or a failure.
+struct ChunkWalk: Sequence, IteratorProtocol {
+    private let bytes: [UInt8]
+    private var offset = ModelFileLayout.headerSize
+    private var count = 0
+    private var finished = false
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func next() -> Result<ChunkFrame, ModelFileError>? {
+        guard !finished else { return nil }
+        guard offset < bytes.count else {
+            finished = true
+            return .failure(ModelFileError(
+                .truncated, "the file ends without its closing FEND chunk (truncated file)", offset: bytes.count))
+        }
+        count += 1
+        guard count <= ModelFileLimits.maximumChunks else {
+            finished = true
+            return .failure(ModelFileError(.limit, "more than \(ModelFileLimits.maximumChunks) chunks", offset: offset))
+        }
+        do {
+            let frame = try ChunkFrame.read(bytes, at: offset)
+            offset = frame.end
+            finished = frame.type == "FEND"
+            return .success(frame)
+        } catch {
+            finished = true
+            return .failure(error)
+        }
     }
 }
 

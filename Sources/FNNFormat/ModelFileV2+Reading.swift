@@ -11,6 +11,17 @@ enum ModelFileV2 {
         var storedCRC: UInt32
     }
 
+    /// The header's fields as they stand, unchecked (for `fnn inspect` of a damaged file);
+    /// nil when the file is too short for a header.
+    static func headerFields(_ bytes: [UInt8]) -> Header? {
+        guard bytes.count >= ModelFileLayout.headerSize else { return nil }
+        let reader = ByteReader(bytes)
+        return Header(
+            formatVersion: Int(reader.peek(UInt16.self, at: 10) ?? 0),
+            minimumReaderVersion: Int(reader.peek(UInt16.self, at: 12) ?? 0),
+            storedCRC: reader.peek(UInt32.self, at: 20) ?? 0)
+    }
+
     /// Checks the signature and header (steps 1 of the specification's list).
     static func readHeader(_ bytes: [UInt8]) throws(ModelFileError) -> Header {
         guard bytes.count >= ModelFileLayout.headerSize else {
@@ -21,8 +32,10 @@ enum ModelFileV2 {
         guard Array(bytes[0..<8]) == ModelFileLayout.version2Signature else {
             throw ModelFileError(.badSignature, "not an fnn model file (bad signature)", offset: 0)
         }
-        let reader = ByteReader(bytes)
-        let stored = reader.peek(UInt32.self, at: 20) ?? 0
+        guard let fields = headerFields(bytes) else {
+            throw ModelFileError(.truncated, "the file is too short for a version 2 header", offset: bytes.count)
+        }
+        let stored = fields.storedCRC
         let computed = Zlib.crc32(bytes[0..<20])
         guard stored == computed else {
             throw ModelFileError(
@@ -38,8 +51,8 @@ enum ModelFileV2 {
         for (start, end) in [(9, 10), (14, 16), (16, 20)] where bytes[start..<end].contains(where: { $0 != 0 }) {
             throw ModelFileError(.invalid, "reserved header field is not zero", offset: start)
         }
-        let formatVersion = Int(reader.peek(UInt16.self, at: 10) ?? 0)
-        let minimumReader = Int(reader.peek(UInt16.self, at: 12) ?? 0)
+        let formatVersion = fields.formatVersion
+        let minimumReader = fields.minimumReaderVersion
         guard minimumReader <= ModelFileLayout.newestVersion else {
             throw ModelFileError(
                 .needsNewerReader,
@@ -65,19 +78,8 @@ enum ModelFileV2 {
     static func read(_ bytes: [UInt8]) throws(ModelFileError) -> (model: Model, header: Header) {
         let header = try readHeader(bytes)
         var state = ReadState()
-        var offset = ModelFileLayout.headerSize
-        var chunkCount = 0
-        while true {
-            guard offset < bytes.count else {
-                throw ModelFileError(
-                    .truncated, "the file ends without its closing FEND chunk (truncated file)",
-                    offset: bytes.count)
-            }
-            chunkCount += 1
-            guard chunkCount <= ModelFileLimits.maximumChunks else {
-                throw ModelFileError(.limit, "more than 65536 chunks", offset: offset)
-            }
-            let frame = try ChunkFrame.read(bytes, at: offset)
+        for (index, step) in ChunkWalk(bytes).enumerated() {
+            let frame = try step.get()
             guard frame.crcMatches else {
                 throw ModelFileError(
                     .chunkCRC,
@@ -90,7 +92,7 @@ enum ModelFileV2 {
                     "this file needs a newer fnn: it has a critical chunk of unknown type \(frame.type)",
                     offset: frame.offset, chunk: frame.type)
             }
-            if chunkCount == 1, frame.type != "ARCH" {
+            if index == 0, frame.type != "ARCH" {
                 throw ModelFileError(
                     .structure, "the first chunk is \(frame.type), but it must be ARCH",
                     offset: frame.offset, chunk: frame.type)
@@ -100,8 +102,9 @@ enum ModelFileV2 {
                 return (state.model(), header)
             }
             try state.consume(bytes, frame)
-            offset = frame.end
         }
+        // The walk ends with FEND or a failure, both handled above.
+        throw ModelFileError(.truncated, "the file ends without its closing FEND chunk (truncated file)", offset: bytes.count)
     }
 
     /// What has been read so far, chunk by chunk.
@@ -141,25 +144,10 @@ enum ModelFileV2 {
                 }
             case "hyps":
                 guard hyperparameters == nil else { throw fail(.structure, "a second hyps chunk") }
-                let (entries, offsets) = try KeyValueChunk.read(bytes, frame)
-                do {
-                    hyperparameters = try Hyperparameters(entries: entries)
-                } catch {
-                    throw ModelFileError(
-                        .invalid, "key \(error.key) holds \(error.found); expected \(error.expected)",
-                        offset: offsets[error.key] ?? frame.offset, chunk: frame.type)
-                }
+                hyperparameters = try Self.typed(bytes, frame, Hyperparameters.init(entries:)).value
             case "meta":
                 guard metadata == nil else { throw fail(.structure, "a second meta chunk") }
-                let (entries, offsets) = try KeyValueChunk.read(bytes, frame)
-                let read: Metadata
-                do {
-                    read = try Metadata(entries: entries)
-                } catch {
-                    throw ModelFileError(
-                        .invalid, "key \(error.key) holds \(error.found); expected \(error.expected)",
-                        offset: offsets[error.key] ?? frame.offset, chunk: frame.type)
-                }
+                let (read, offsets) = try Self.typed(bytes, frame, Metadata.init(entries:))
                 try InputContractRules.check(read, inputSize: architecture?.inputSize, offsets: offsets, frame: frame)
                 metadata = read
             case "hist":
@@ -167,6 +155,22 @@ enum ModelFileV2 {
                 history = try HistoryChunk.read(bytes, frame)
             default:
                 unknown.append(RawChunk(type: frame.type, data: Array(bytes[frame.dataStart..<(frame.dataStart + frame.length)])))
+            }
+        }
+
+        /// A key-value chunk read into its typed form (`Hyperparameters`, `Metadata`), with
+        /// the offset of each key for later errors; a value of the wrong type is an error
+        /// at its key.
+        static func typed<Value>(
+            _ bytes: [UInt8], _ frame: ChunkFrame, _ make: ([String: TypedValue]) throws(KeyValueTypeError) -> Value
+        ) throws(ModelFileError) -> (value: Value, offsets: [String: Int]) {
+            let (entries, offsets) = try KeyValueChunk.read(bytes, frame)
+            do {
+                return (try make(entries), offsets)
+            } catch {
+                throw ModelFileError(
+                    .invalid, "key \(error.key) holds \(error.found); expected \(error.expected)",
+                    offset: offsets[error.key] ?? frame.offset, chunk: frame.type)
             }
         }
 

@@ -71,19 +71,16 @@ package struct ModelInspection: Sendable {
     }
 
     private mutating func walkVersion2(_ bytes: [UInt8]) {
-        guard bytes.count >= ModelFileLayout.headerSize else { return }
-        let reader = ByteReader(bytes)
-        formatVersion = formatVersion ?? Int(reader.peek(UInt16.self, at: 10) ?? 0)
-        minimumReaderVersion = minimumReaderVersion ?? Int(reader.peek(UInt16.self, at: 12) ?? 0)
-        let stored = reader.peek(UInt32.self, at: 20) ?? 0
+        guard let header = ModelFileV2.headerFields(bytes) else { return }
+        formatVersion = formatVersion ?? header.formatVersion
+        minimumReaderVersion = minimumReaderVersion ?? header.minimumReaderVersion
+        let stored = header.storedCRC
         let computed = Zlib.crc32(bytes[0..<20])
         checks.append(
             Check(
                 name: "header CRC-32", offset: 20, covers: "bytes 0–19", stored: hex32(stored),
                 computed: hex32(computed), matches: stored == computed))
-        var offset = ModelFileLayout.headerSize
-        while offset < bytes.count, chunks.count < ModelFileLimits.maximumChunks {
-            guard let frame = try? ChunkFrame.read(bytes, at: offset) else { break }
+        for case .success(let frame) in ChunkWalk(bytes) {
             chunks.append(
                 Chunk(
                     type: frame.type, offset: frame.offset, length: frame.length, isCritical: frame.isCritical,
@@ -101,9 +98,7 @@ package struct ModelInspection: Sendable {
                         name: "file SHA-256", offset: frame.dataStart, covers: "bytes 0–\(frame.offset - 1)",
                         stored: SHA256Digest.hex(stored), computed: SHA256Digest.hex(computed),
                         matches: stored == computed))
-                break
             }
-            offset = frame.end
         }
     }
 }
