@@ -111,16 +111,8 @@ package struct Canvas: Sendable {
     /// Text in the bitmap font with its top-left corner at (x, y), each font pixel drawn
     /// as a `scale × scale` square.
     package mutating func text(_ text: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
-        var cursor = x
-        for character in text {
-            if let rows = BitmapFont.rows(for: character) {
-                for (row, bits) in rows.enumerated() {
-                    for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
-                        fill(x: cursor + column * scale, y: y + row * scale, width: scale, height: scale, color)
-                    }
-                }
-            }
-            cursor += BitmapFont.advance * scale
+        Self.forEachFontPixel(text, scale: scale) { along, row, column in
+            fill(x: x + along + column * scale, y: y + row * scale, width: scale, height: scale, color)
         }
     }
 
@@ -132,16 +124,27 @@ package struct Canvas: Sendable {
     /// Text drawn rotated a quarter turn anticlockwise (reading upwards), its glyphs'
     /// bottom-left at (x, y).
     package mutating func verticalText(_ string: String, x: Int, y: Int, scale: Int = 1, _ color: Color = .black) {
-        var cursor = y
-        for character in string {
+        Self.forEachFontPixel(string, scale: scale) { along, row, column in
+            fill(x: x + row * scale, y: y - along - column * scale, width: scale, height: scale, color)
+        }
+    }
+
+    /// Calls `body` for every set pixel of `text` in the bitmap font, with the distance
+    /// along the line of its glyph's start (in canvas pixels) and its row and column in
+    /// the glyph.
+    private static func forEachFontPixel(
+        _ text: String, scale: Int, _ body: (_ along: Int, _ row: Int, _ column: Int) -> Void
+    ) {
+        var along = 0
+        for character in text {
             if let rows = BitmapFont.rows(for: character) {
                 for (row, bits) in rows.enumerated() {
                     for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
-                        fill(x: x + row * scale, y: cursor - column * scale, width: scale, height: scale, color)
+                        body(along, row, column)
                     }
                 }
             }
-            cursor -= BitmapFont.advance * scale
+            along += BitmapFont.advance * scale
         }
     }
 

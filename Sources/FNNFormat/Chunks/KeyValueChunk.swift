@@ -22,6 +22,18 @@ enum KeyValueChunk {
         guard count * 4 <= reader.remaining else {
             throw fail(.invalid, "\(count) entries cannot fit in the chunk's \(reader.remaining) remaining bytes", at: frame.offset)
         }
+        /// An array's element count, checked against the limit and against the bytes left
+        /// (each element takes at least `elementSize` of them).
+        func arrayCount(_ reader: inout ByteReader, elementSize: Int) throws(ModelFileError) -> Int {
+            let countOffset = reader.offset
+            let short = fail(.invalid, "an entry runs past the end of the chunk", at: frame.offset)
+            guard let elements = reader.readUInt32().map(Int.init) else { throw short }
+            guard elements <= ModelFileLimits.maximumArrayElements else {
+                throw fail(.limit, "\(elements) array elements exceed the limit of 2^20", at: countOffset)
+            }
+            guard elements * elementSize <= reader.remaining else { throw short }
+            return elements
+        }
         var entries: [String: TypedValue] = [:]
         var offsets: [String: Int] = [:]
         var previousKey: [UInt8]?
@@ -59,20 +71,10 @@ enum KeyValueChunk {
             case 5:
                 value = .string(try readString(&reader, chunkOffset: frame.offset, fail))
             case 6:
-                let countOffset = reader.offset
-                guard let elements = reader.readUInt32().map(Int.init) else { throw short }
-                guard elements <= ModelFileLimits.maximumArrayElements else {
-                    throw fail(.limit, "\(elements) array elements exceed the limit of 2^20", at: countOffset)
-                }
-                guard elements * 8 <= reader.remaining else { throw short }
+                let elements = try arrayCount(&reader, elementSize: 8)
                 value = .float64Array((0..<elements).map { _ in reader.readFloat64() ?? 0 })
             case 7:
-                let countOffset = reader.offset
-                guard let elements = reader.readUInt32().map(Int.init) else { throw short }
-                guard elements <= ModelFileLimits.maximumArrayElements else {
-                    throw fail(.limit, "\(elements) array elements exceed the limit of 2^20", at: countOffset)
-                }
-                guard elements * 4 <= reader.remaining else { throw short }
+                let elements = try arrayCount(&reader, elementSize: 4)
                 var strings: [String] = []
                 for _ in 0..<elements { strings.append(try readString(&reader, chunkOffset: frame.offset, fail)) }
                 value = .stringArray(strings)
