@@ -2,12 +2,19 @@ import FNNMath
 import FNNModel
 
 /// The forward pass from 8-bit images, used by every command that classifies (evaluate,
-/// predict, watch): pixels become inputs through the input contract's table, and the
-/// first layer multiplies only the pixels a batch actually uses. MNIST-style digits are
-/// about 80 % background, and a background pixel adds nothing to any neuron when the
-/// contract maps it to 0 (when it does not, every pixel is used). The first layer's
-/// weights are kept transposed (one contiguous row per pixel) so those rows are cheap to
-/// gather; the products go through `affineProduct` and BLAS.
+/// predict, watch, and training's accuracy): pixels become inputs through the input
+/// contract's table.
+///
+/// An image's outputs depend on that image alone, never on which images share its batch
+/// or how many they are, so a corpus split into shards, a hot folder's bursts and a
+/// single file all give the same numbers to the last bit:
+/// - the first layer adds, for each of the image's pixels that is not background, that
+///   pixel's input times its row of weights (kept transposed, one contiguous row per
+///   pixel), pixel by pixel in increasing order. MNIST-style digits are about 80 %
+///   background, and a background pixel adds nothing when the contract maps it to 0.
+///   When it does not, every pixel is used, through one product over all of them;
+/// - every later product has exactly `batchSize` rows (a short batch is padded), so BLAS
+///   takes the same path for every batch.
 package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
     let network: DenseNetwork<Scalar>
     /// Layer 1's weights, `inputSize × outputSize`.
@@ -15,7 +22,7 @@ package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
     /// The network input for each pixel value.
     let table: [Scalar]
 
-    /// Images per product: small enough that many pixels are unused by all of them.
+    /// Images per product.
     package static var batchSize: Int { 32 }
 
     package init(_ network: DenseNetwork<Scalar>, contract: InputContract) {
@@ -27,45 +34,59 @@ package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
 
     /// The outputs for images `range` of `pixels` (`inputSize` bytes each).
     ///
-    /// - Complexity: O(images × (active pixels × first-layer width + other parameters)).
+    /// - Complexity: O(images × (non-background pixels × first-layer width + other
+    ///   parameters)).
     package func forward(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
+        let width = network.outputSize
+        var result = Matrix<Scalar>(rows: range.count, columns: width)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(start + Self.batchSize, range.upperBound)
+            let batch = forwardBatch(pixels, start..<end)
+            let offset = (start - range.lowerBound) * width
+            for index in 0..<((end - start) * width) { result.elements[offset + index] = batch.elements[index] }
+            start = end
+        }
+        return result
+    }
+
+    /// The outputs of `batchSize` rows, the first `range.count` of them images `range`.
+    private func forwardBatch(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
         let first = network.layers[0]
         let width = first.inputSize
         let outputs = first.outputSize
-        let rows = range.count
-        var used = [UInt8](repeating: 0, count: width)
-        var active: [Int] = []
-        ActiveInputs.columns(
-            of: pixels, offsets: range.lazy.map { $0 &* width }, width: width, backgroundInput: table.first ?? 0, used: &used,
-            into: &active)
-        let k = active.count
-        var compactInput = [Scalar](repeating: 0, count: rows * k)
-        var compactWeights = [Scalar](repeating: 0, count: k * outputs)
+        let rows = Self.batchSize
         var z = Matrix<Scalar>(rows: rows, columns: outputs)
-        active.withUnsafeBufferPointer { active in
-            table.withUnsafeBufferPointer { table in
-                compactInput.withUnsafeMutableBufferPointer { out in
+        if table.first == 0 {
+            z.elements.withUnsafeMutableBufferPointer { out in
+                guard let base = out.baseAddress else { return }
+                for row in 0..<rows {
+                    for column in 0..<outputs { out[row &* outputs &+ column] = first.biases[column] }
+                }
+                firstWeights.withUnsafeBufferPointer { weights in
+                    guard let weights = weights.baseAddress else { return }
                     for (row, image) in range.enumerated() {
-                        let base = image &* width
-                        for position in 0..<k { out[row &* k &+ position] = table[Int(pixels[base &+ active[position]])] }
+                        let pixelsStart = image &* width
+                        let target = base + row &* outputs
+                        for position in 0..<width {
+                            let value = pixels[pixelsStart &+ position]
+                            guard value != 0 else { continue }
+                            Scalar.axpy(n: outputs, alpha: table[Int(value)], x: weights + position &* outputs, y: target)
+                        }
                     }
                 }
             }
-            firstWeights.withUnsafeBufferPointer { w in
-                compactWeights.withUnsafeMutableBufferPointer { out in
-                    for position in 0..<k {
-                        let source = active[position] &* outputs
-                        let target = position &* outputs
-                        for column in 0..<outputs { out[target &+ column] = w[source &+ column] }
-                    }
-                }
+        } else {
+            var input = [Scalar](repeating: 0, count: rows &* width)
+            for (row, image) in range.enumerated() {
+                for position in 0..<width { input[row &* width &+ position] = table[Int(pixels[image &* width &+ position])] }
             }
-        }
-        compactInput.withUnsafeBufferPointer { a in
-            compactWeights.withUnsafeBufferPointer { w in
-                first.biases.withUnsafeBufferPointer { b in
-                    z.elements.withUnsafeMutableBufferPointer { out in
-                        affineProduct(a, rows: rows, inner: k, weights: w, transposed: false, biases: b, into: out)
+            input.withUnsafeBufferPointer { a in
+                firstWeights.withUnsafeBufferPointer { w in
+                    first.biases.withUnsafeBufferPointer { b in
+                        z.elements.withUnsafeMutableBufferPointer { out in
+                            affineProduct(a, rows: rows, inner: width, weights: w, transposed: false, biases: b, into: out)
+                        }
                     }
                 }
             }

@@ -46,6 +46,21 @@ package enum BLAS {
             alpha, a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
     }
 
+    /// `y ← α·x + y` on `n` single-precision elements (element by element: each result
+    /// depends on its own `x` and `y` only).
+    ///
+    /// The corresponding C function is `cblas_saxpy`.
+    package static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        cblas_saxpy(blasInt(n), alpha, x, 1, y, 1)
+    }
+
+    /// `y ← α·x + y` on `n` double-precision elements.
+    ///
+    /// The corresponding C function is `cblas_daxpy`.
+    package static func axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        cblas_daxpy(blasInt(n), alpha, x, 1, y, 1)
+    }
+
     /// The name of the compute kernel the BLAS library chose for this processor.
     ///
     /// The corresponding C function is `openblas_get_corename`.

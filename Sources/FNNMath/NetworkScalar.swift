@@ -16,12 +16,19 @@ package protocol NetworkScalar: BinaryFloatingPoint, Sendable where Self.RawSign
         _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// `y ← α·x + y` on `n` elements (see `BLAS.axpy`).
+    static func axpy(n: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
 }
 
 extension Float: NetworkScalar {
     @inlinable package static func exponential(_ x: Float) -> Float { expf(x) }
     @inlinable package static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
     @inlinable package static func naturalLogarithm(_ x: Float) -> Float { logf(x) }
+
+    package static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        BLAS.axpy(n: n, alpha: alpha, x: x, y: y)
+    }
 
     package static func gemm(
         _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,
@@ -38,6 +45,10 @@ extension Double: NetworkScalar {
     @inlinable package static func exponential(_ x: Double) -> Double { exp(x) }
     @inlinable package static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
     @inlinable package static func naturalLogarithm(_ x: Double) -> Double { log(x) }
+
+    package static func axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        BLAS.axpy(n: n, alpha: alpha, x: x, y: y)
+    }
 
     package static func gemm(
         _ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int,

@@ -50,11 +50,8 @@ import Testing
     @Test func aModelWhoseWeightsOverflowIsRefusedAtLoad() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let layer = Layer(
-            activation: .sigmoid, weights: .f64(rows: 10, columns: 784, (0..<7840).map { $0 % 2 == 0 ? 1e308 : -1e308 }),
-            biases: .f64(rows: 10, columns: 1, [Double](repeating: 0, count: 10)))
         let path = folder + "/overflow.fnn"
-        try Data(try ModelFile.encode(Model(layers: [layer], cost: .quadratic))).write(to: URL(fileURLWithPath: path))
+        try Data(try ModelFile.encode(CraftedModel.overflowing())).write(to: URL(fileURLWithPath: path))
         let predict = try RunFNN.run(["predict", "--model", path, Fixtures.samples + "/digits/mnist"])
         #expect(predict.status == 1)
         #expect(predict.standardError.contains("not finite"), "\(predict.standardError)")

@@ -3,6 +3,19 @@ import FNNKit
 /// Model files damaged on purpose, with every checksum made right again so that only the
 /// reader's own checks can catch them (see `formats/fnn-format.md`).
 package enum CraftedModel {
+    /// A well-formed f64 model whose parameters are finite in the file and overflow in
+    /// use, whatever the order of summation: every first-layer weight is 1e308, so any
+    /// image with ink drives both ReLU units to +∞, and the output layer takes ∞ − ∞ = NaN.
+    package static func overflowing() -> Model {
+        let hidden = Layer(
+            activation: .relu, weights: .f64(rows: 2, columns: 784, [Double](repeating: 1e308, count: 1568)),
+            biases: .f64(rows: 2, columns: 1, [0, 0]))
+        let output = Layer(
+            activation: .sigmoid, weights: .f64(rows: 10, columns: 2, (0..<20).map { $0 % 2 == 0 ? 1 : -1 }),
+            biases: .f64(rows: 10, columns: 1, [Double](repeating: 0, count: 10)))
+        return Model(layers: [hidden, output], cost: .quadratic)
+    }
+
     /// A v2 `.fnn` whose first `TENS` chunk declares 0xFFFFFFFF rows and columns (data
     /// offsets +8 and +12), with that chunk's CRC-32 (over type and data) and the `FEND`
     /// SHA-256 (over every byte before the `FEND` chunk) recomputed.

@@ -96,11 +96,8 @@ import Testing
     }
 
     @Test func overflowingWeightsGiveAnErrorRowNotAPrediction() throws {
-        // f64 weights of ±1e308 are finite in the file and overflow in use (∞ − ∞ = NaN).
-        let layer = Layer(
-            activation: .sigmoid, weights: .f64(rows: 10, columns: 784, (0..<7840).map { $0 % 2 == 0 ? 1e308 : -1e308 }),
-            biases: .f64(rows: 10, columns: 1, [Double](repeating: 0, count: 10)))
-        let model = Model(layers: [layer], cost: .quadratic)
+        // f64 weights of 1e308 are finite in the file and overflow in use (∞ − ∞ = NaN).
+        let model = CraftedModel.overflowing()
         let written = try ModelFile.encode(model)
         #expect(throws: Never.self) { try ModelFile.decode(written) }
         #expect(ModelSelfTest.outputProblem(with: model) != nil)
