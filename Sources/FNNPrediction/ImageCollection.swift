@@ -7,34 +7,69 @@ import FNNSupport
 /// Paths are kept as bytes (`BytePath`), so files whose names are not UTF-8 are opened
 /// and reported as what they are.
 package struct ImageCollection: Sendable {
-    /// One file to classify.
+    /// One file to classify. Held compactly (the path's bytes once), since a run may list
+    /// millions of files before it classifies any.
     package struct Entry: Sendable, Equatable {
-        /// The path for display and for matching labels (U+FFFD for bytes that are not
-        /// UTF-8); `location` is what is opened.
-        package var path: String
-        /// The path below the folder it was found in (its name, for a file named directly).
-        package var relativePath: String
-        /// The path as bytes, as the system gave it.
+        /// The path as bytes, as the system gave it: what is opened.
         package var location: BytePath
+        /// Where the relative path starts in `location`, or the relative path itself when
+        /// it is not a suffix of `location`.
+        private var relative: Relative
         /// Whether a symbolic link as its last component is followed: yes for a file named
         /// by the user, never for one found in a folder.
         package var followLinks: Bool
+
+        private enum Relative: Sendable, Equatable {
+            case suffix(from: Int)
+            case separate(BytePath)
+        }
 
         package init(path: String, relativePath: String) {
             self.init(location: BytePath(path), relativePath: BytePath(relativePath), followLinks: true)
         }
 
         package init(location: BytePath, relativePath: BytePath, followLinks: Bool) {
-            self.path = location.lossy
-            self.relativePath = relativePath.lossy
             self.location = location
             self.followLinks = followLinks
+            let start = location.bytes.count - relativePath.bytes.count
+            if start >= 0, location.bytes[start...].elementsEqual(relativePath.bytes) {
+                relative = .suffix(from: start)
+            } else {
+                relative = .separate(relativePath)
+            }
         }
+
+        /// The path for display and for matching labels (U+FFFD for bytes that are not
+        /// UTF-8); `location` is what is opened.
+        package var path: String { location.lossy }
+
+        /// The path below the folder it was found in (its name, for a file named directly), as bytes.
+        package var relativeLocation: BytePath {
+            switch relative {
+            case .suffix(let start): BytePath(bytes: Array(location.bytes[start...]))
+            case .separate(let path): path
+            }
+        }
+
+        /// The path below the folder it was found in (its name, for a file named directly).
+        package var relativePath: String { relativeLocation.lossy }
+
+        /// What `--shard` hashes: the path below the folder named on the command line, or
+        /// the path as given for a file named directly (`Shard`).
+        package var shardKey: BytePath { followLinks ? location : relativeLocation }
     }
 
     package var entries: [Entry]
     /// Files in folders that were left out, with the reason.
-    package var skipped: [(path: BytePath, reason: String)]
+    package var skipped: [Skipped]
+
+    /// A file in a folder that is not classified.
+    package struct Skipped: Sendable, Equatable {
+        package var path: BytePath
+        /// Its key for `--shard`, so that each shard notes only its own.
+        package var shardKey: BytePath
+        package var reason: String
+    }
 
     /// Collects the files of `paths`.
     ///
@@ -48,35 +83,45 @@ package struct ImageCollection: Sendable {
         self.init(paths.map { BytePath($0) })
     }
 
-    /// Collects the files of `paths`, given as bytes.
-    package init(_ paths: [BytePath]) {
+    /// Collects the files of `paths`, given as bytes, keeping only those of `shard`.
+    package init(_ paths: [BytePath], shard: Shard? = nil) {
         var entries: [Entry] = []
-        var skipped: [(BytePath, String)] = []
+        var skipped: [Skipped] = []
+        let keep = { (key: BytePath) in shard?.contains(key) ?? true }
         for path in paths {
             guard FileSystem.isDirectory(path) else {
-                entries.append(Entry(location: path, relativePath: path.lastComponent, followLinks: true))
+                if keep(path) { entries.append(Entry(location: path, relativePath: path.lastComponent, followLinks: true)) }
                 continue
             }
             var root = path
             while root.bytes.count > 1, root.bytes.last == UInt8(ascii: "/") { root.bytes.removeLast() }
             DirectoryWalker.walk(root) { found in
+                guard keep(found.relativePath) else { return }
                 let namedPNG = found.relativePath.hasSuffixIgnoringCase(".png")
                 if let kind = found.notRegular {
                     if namedPNG {
                         entries.append(Entry(location: found.path, relativePath: found.relativePath, followLinks: false))
                     } else {
-                        skipped.append((found.path, kind))
+                        skipped.append(Skipped(path: found.path, shardKey: found.relativePath, reason: kind))
                     }
                 } else if namedPNG || Self.startsWithPNGSignature(found.path) {
                     entries.append(Entry(location: found.path, relativePath: found.relativePath, followLinks: false))
                 } else {
-                    skipped.append((found.path, "not a PNG file"))
+                    skipped.append(Skipped(path: found.path, shardKey: found.relativePath, reason: "not a PNG file"))
                 }
             }
         }
         // Byte-wise order.
         self.entries = entries.sorted { $0.location < $1.location }
-        self.skipped = skipped.sorted { $0.0 < $1.0 }
+        self.skipped = skipped.sorted { $0.path < $1.path }
+    }
+
+    /// The paths listed in `bytes` (the contents of a `--files-from` file): one a line, or
+    /// separated by NUL bytes when `nulSeparated`. Empty entries are passed over; nothing
+    /// else is trimmed, since a path may hold any byte but NUL (and, one a line, newline).
+    package static func listedPaths(_ bytes: [UInt8], nulSeparated: Bool) -> [BytePath] {
+        bytes.split(separator: nulSeparated ? 0 : UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+            .map { BytePath(bytes: Array($0)) }
     }
 
     static func lastComponent(_ path: String) -> String {

@@ -25,14 +25,16 @@ package struct PredictionRun: Sendable {
 
     /// Classifies `entries` in their order.
     ///
-    /// - Parameter body: called with each chunk's results, in order, and the number of
-    ///   entries done so far; an error it throws ends the run.
+    /// - Parameters:
+    ///   - tally: counts to start from (those of rows an earlier run wrote, when resuming).
+    ///   - body: called with each chunk's results, in order, and the number of entries
+    ///     done so far; an error it throws ends the run.
     /// - Returns: the counts for the report.
     package func run<Failure: Error>(
-        _ entries: [ImageCollection.Entry],
+        _ entries: [ImageCollection.Entry], startingFrom tally: PredictionTally? = nil,
         _ body: (_ results: [PredictionResult], _ done: Int) throws(Failure) -> Void
     ) throws(Failure) -> PredictionTally {
-        var tally = PredictionTally(names: labels.names)
+        var tally = tally ?? PredictionTally(names: labels.names)
         var start = 0
         while start < entries.count {
             let end = min(start + chunkSize, entries.count)

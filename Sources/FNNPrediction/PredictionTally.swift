@@ -1,4 +1,5 @@
 import FNNInference
+import FNNSupport
 
 /// The counts a prediction run's report is made of: how many images were classified, how
 /// many failed, and the confusion matrix of those whose true label is known. It holds
@@ -44,6 +45,21 @@ package struct PredictionTally: Sendable, Equatable {
         case .success(let prediction): count(predicted: prediction.classIndex, actual: labels.classIndex(of: result.path))
         case .failure: count(predicted: nil, actual: nil)
         }
+    }
+
+    /// Counts one row read back from a results file (`--resume`, `fnn report`).
+    /// - Throws: `ResultRowError` when the row predicts a label the model does not have
+    ///   (the file was made with another model).
+    package mutating func count(_ row: ResultRow, labels: TrueLabels) throws(ResultRowError) {
+        guard let label = row.prediction else {
+            count(predicted: nil, actual: nil)
+            return
+        }
+        guard let predicted = names.firstIndex(of: label) else {
+            throw ResultRowError(
+                "the row for \(row.location.escaped) predicts \(BytePath.escape(label)), which is not one of the model's labels (\(names.joined(separator: " ")))")
+        }
+        count(predicted: predicted, actual: labels.classIndex(of: row.location.lossy))
     }
 
     /// The labelled images' evaluation, or nil when none was labelled.

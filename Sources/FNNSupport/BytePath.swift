@@ -62,6 +62,38 @@ package struct BytePath: Hashable, Sendable, Comparable, CustomStringConvertible
         return BytePath(bytes: bytes)
     }
 
+    /// The bytes that `escaped` text stands for: `\\` is a backslash, `\xHH` the byte HH,
+    /// anything else its UTF-8 bytes. `nil` when the text is not such an escaping (a lone
+    /// backslash, `\x` without two hexadecimal digits, a raw control character).
+    package init?(unescaping text: String) {
+        let input = Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            guard byte == UInt8(ascii: "\\") else {
+                guard byte >= 0x20, byte != 0x7F else { return nil }
+                bytes.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < input.count else { return nil }
+            if input[index + 1] == UInt8(ascii: "\\") {
+                bytes.append(byte)
+                index += 2
+            } else if input[index + 1] == UInt8(ascii: "x"), index + 3 < input.count,
+                let value = Self.fromHex(String(decoding: input[(index + 2)...(index + 3)], as: UTF8.self))?.bytes.first
+            {
+                bytes.append(value)
+                index += 4
+            } else {
+                return nil
+            }
+        }
+        self.bytes = bytes
+    }
+
     /// The path escaped for text output (see the type's documentation).
     package var escaped: String {
         Self.escape(bytes)

@@ -64,6 +64,39 @@ package enum FileBytes {
         return bytes
     }
 
+    /// Reads everything from `path` to its end, up to `limit` bytes: a regular file, or a
+    /// pipe such as standard input (`path` nil) or a shell's `<(find …)`. Unlike `read`, it
+    /// waits for the writer to finish; folders are refused.
+    ///
+    /// The corresponding C functions are `open`, `fstat` and `read`.
+    package static func readStream(_ path: String?, limit: Int) throws(FileAccessError) -> [UInt8] {
+        let name = path.map { BytePath($0).escaped } ?? "standard input"
+        let descriptor: Int32 = path.map { path in BytePath(path).withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) } } ?? 0
+        guard descriptor >= 0 else {
+            let notFound = errno == ENOENT || errno == ENOTDIR
+            throw FileAccessError(notFound ? .notFound : .io, path: name, message: notFound ? "no such file" : "cannot be opened (\(errorText()))")
+        }
+        defer { if path != nil { close(descriptor) } }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw FileAccessError(.notRegular, path: name, message: "is a folder, not a file")
+        }
+        var bytes: [UInt8] = []
+        var piece = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = piece.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileAccessError(.io, path: name, message: "cannot be read (\(errorText()))")
+            }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= limit else {
+                throw FileAccessError(.tooLarge, path: name, message: "is over the limit of \(limit) bytes")
+            }
+            bytes += piece[0..<count]
+        }
+    }
+
     /// Up to the first `count` bytes of a regular file, or `nil` when it is not one or
     /// cannot be read. Never blocks, and never follows a final symbolic link.
     package static func head(_ path: BytePath, count: Int) -> [UInt8]? {

@@ -18,6 +18,13 @@ struct PredictCommand: ParsableCommand {
             --labels names a CSV of path,label rows, the accuracy, each class's precision \
             and recall and the confusion matrix follow on standard error (or --report).
 
+            Scaling out: --shard INDEX/COUNT (or --shard auto, inside a Kubernetes Indexed \
+            Job, a Slurm job array or an AWS Batch array job) classifies one share of the \
+            inputs, the same share on every machine; --files-from takes the paths from a \
+            file or standard input (GNU parallel, xargs, Spark's RDD.pipe); --output FILE \
+            --resume keeps the rows a killed run already wrote and classifies only the rest. \
+            fnn report merges the shards' outputs into one accuracy report.
+
             Exit status: 0 when every image was classified; 2 when some could not be (each \
             has its row with the error, and a line on standard error); 1 when nothing could \
             be done (no model, no files, an unwritable output).
@@ -26,6 +33,8 @@ struct PredictCommand: ParsableCommand {
               fnn predict samples/digits
               fnn predict --model model.fnn scans/ --format jsonl -o results.jsonl
               fnn predict digits/ --format table --top-k 3
+              fnn predict corpus/ --shard auto -o results-$SLURM_ARRAY_TASK_ID.csv --resume
+              find scans -name '*.png' -print0 | fnn predict --files-from - -0
             """
     )
 
@@ -33,12 +42,27 @@ struct PredictCommand: ParsableCommand {
     var model: String?
 
     @Argument(help: "PNG files and folders of them.", completion: .file(extensions: ["png"]))
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(name: .customLong("files-from"), help: ArgumentHelp("Also classify the paths listed in this file, one a line (- for standard input).", valueName: "file"), completion: .file())
+    var filesFrom: String?
+
+    @Flag(name: [.customShort("0"), .customLong("null")], help: "The --files-from paths are separated by NUL bytes (find -print0), not newlines.")
+    var nulSeparated = false
+
+    @Option(help: ArgumentHelp("Classify only share INDEX of COUNT (from 0), by a stable hash of each path; auto reads the array task from Kubernetes, Slurm or AWS Batch.", valueName: "INDEX/COUNT|auto"))
+    var shard: String?
+
+    @Option(name: .customLong("shard-count"), help: ArgumentHelp("With --shard auto: the number of shards (needed in a Kubernetes Indexed Job: its completions).", valueName: "n"))
+    var shardCount: Int?
+
+    @Flag(help: "With --output: keep the whole rows already in the file, classify only the inputs it lacks, and append (a killed run picks up where it stopped).")
+    var resume = false
 
     @Option(help: ArgumentHelp("The format of the rows.", valueName: "format"))
     var format: PredictionFormat = .csv
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the rows to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the rows to this file (atomically; or appended to, with --resume) instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @Flag(help: "Replace the --output, --report and --contact-sheet files if they exist (--save-normalized always rewrites its images).")
@@ -62,8 +86,55 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var images: ImageOptions
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("Name at least one PNG file or folder.") }
+        guard !paths.isEmpty || filesFrom != nil else {
+            throw ValidationError("Name at least one PNG file or folder (or a list of them with --files-from).")
+        }
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1.") }
+        if nulSeparated, filesFrom == nil { throw ValidationError("-0/--null goes with --files-from.") }
+        if shardCount != nil, shard != "auto" { throw ValidationError("--shard-count goes with --shard auto (with --shard INDEX/COUNT the count is in the value).") }
+        if let shard, shard != "auto" {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError(error.message) }
+        }
+        if resume {
+            guard output != nil else { throw ValidationError("--resume needs --output FILE: the rows to keep and append to.") }
+            guard format != .table else { throw ValidationError("--resume needs --format csv or jsonl (a table cannot be read back).") }
+            guard !force else { throw ValidationError("--resume keeps the rows in --output; --force would replace them: choose one.") }
+        }
+    }
+
+    /// The share of the inputs this run takes, if sharded.
+    private func selectedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        do {
+            if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount) }
+            return try Shard(parsing: shard)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// Where the rows go: standard output (unbuffered, each chunk as soon as it is made),
+    /// a temporary file renamed into place at the end, or, with --resume, the end of the
+    /// output file, made durable chunk by chunk.
+    private enum RowSink {
+        case standardOutput
+        case atomic(AtomicFile.Writer)
+        case appending(AppendOnlyFile)
+
+        func write(_ text: String) throws(FileAccessError) {
+            switch self {
+            case .standardOutput:
+                if let failure = FileDescriptorWriting.writeAll(1, Array(text.utf8)) {
+                    throw FileAccessError(path: "standard output", message: "cannot be written (\(failure.reason))")
+                }
+            case .atomic(let writer): try writer.append(text)
+            case .appending(let file): try file.append(Array(text.utf8))
+            }
+        }
+
+        func finish() throws(FileAccessError) {
+            if case .atomic(let writer) = self { try writer.commit() }
+        }
     }
 
     func run() throws {
@@ -77,36 +148,61 @@ struct PredictCommand: ParsableCommand {
         }
         if let problem = ModelSelfTest.outputProblem(with: loaded) { throw CLIError("\(model ?? "bundled model"): \(problem)") }
         guard topK <= loaded.outputSize else { throw ValidationError("--top-k is larger than the model's \(loaded.outputSize) classes.") }
-        for path in [output, report, contactSheet].compactMap({ $0 }) where !force && FileSystem.exists(path) {
+        for path in [resume ? nil : output, report, contactSheet].compactMap({ $0 }) where !force && FileSystem.exists(path) {
             throw CLIError("\(path) already exists; pass --force to replace it.")
         }
         let labelFile = try labels.map(LabelSource.load)
+        let selected = try selectedShard()
 
-        let collection = ImageCollection(Self.argumentBytes(paths))
-        for (path, reason) in collection.skipped { printError("skipped \(path.escaped): \(reason)") }
-        guard !collection.entries.isEmpty else { throw CLIError("no PNG files found in \(paths.joined(separator: ", "))") }
+        var arguments = Self.argumentBytes(paths)
+        if let filesFrom {
+            let list = try FileBytes.readStream(filesFrom == "-" ? nil : filesFrom, limit: 1 << 30)
+            arguments += ImageCollection.listedPaths(list, nulSeparated: nulSeparated)
+        }
+        let collection = ImageCollection(arguments, shard: selected)
+        for note in collection.skipped { printError("skipped \(note.path.escaped): \(note.reason)") }
+        let sources = (paths + (filesFrom.map { ["the paths in \($0 == "-" ? "standard input" : $0)"] } ?? [])).joined(separator: ", ")
+        if collection.entries.isEmpty {
+            // A shard of a small corpus may hold nothing: its output is then just empty.
+            guard let selected else { throw CLIError("no PNG files found in \(sources)") }
+            printError("shard \(selected) holds none of the PNG files in \(sources)")
+        }
 
         let names = (0..<loaded.outputSize).map { loaded.metadata.label($0) }
         let run = PredictionRun(
             predictor: BatchPredictor(model: loaded, limits: images.limits, threads: images.threadCount),
             labels: TrueLabels(file: labelFile, names: names, paths: collection.entries.lazy.map(\.path)))
-        let rows = try output.map { try AtomicFile.Writer($0, overwrite: force) }
-        let write = { (text: String) throws(FileAccessError) in
-            if let rows {
-                try rows.append(text)
-            } else if let failure = FileDescriptorWriting.writeAll(1, Array(text.utf8)) {
-                // Unbuffered: each chunk's rows are out as soon as they are made.
-                throw FileAccessError(path: "standard output", message: "cannot be written (\(failure.reason))")
+        var earlier = PredictionTally(names: names)
+        var entries = collection.entries
+        let rows: RowSink
+        var header = format.header(topK: topK)
+        if let output, resume {
+            var done = Set<BytePath>()
+            var end = 0
+            if FileSystem.exists(output) {
+                let source: ResultRow.Source = header.map { .csv(header: $0) } ?? .jsonLines
+                end = try ResultRow.read(output, expecting: source) { (row) throws(ResultRowError) in
+                    guard done.insert(row.location).inserted else { return }
+                    try earlier.count(row, labels: run.labels)
+                }.wholeLinesEnd
             }
+            entries.removeAll { done.contains($0.location) }
+            if end > 0 { header = nil }
+            rows = .appending(try AppendOnlyFile(output, truncatingTo: end))
+            printError("resuming \(output): \(done.count) rows kept, \(entries.count) inputs left")
+        } else if let output {
+            rows = .atomic(try AtomicFile.Writer(output, overwrite: force))
+        } else {
+            rows = .standardOutput
         }
         let normalized = saveNormalized.map(NormalizedImageFolder.init)
-        let live = standardErrorIsTerminal && collection.entries.count >= 2000
+        let live = standardErrorIsTerminal && entries.count >= 2000
         let bar = ProgressBar()
         let started = ContinuousClock.now
         var sheet: [ContactSheetPicture.Item] = []
 
-        if let header = format.header(topK: topK) { try write(header + "\n") }
-        let tally = try run.run(collection.entries) { (batch, done) throws(FileAccessError) in
+        if let header { try rows.write(header + "\n") }
+        let tally = try run.run(entries, startingFrom: earlier) { (batch, done) throws(FileAccessError) in
             var text = ""
             for result in batch {
                 text += format.line(result, topK: topK, labels: { names[$0] }) + "\n"
@@ -114,7 +210,7 @@ struct PredictCommand: ParsableCommand {
                     printError("\(result.location.escaped): \(BytePath.escape(error.message))")
                 }
             }
-            try write(text)
+            try rows.write(text)
             try normalized?.save(batch)
             if contactSheet != nil {
                 for result in batch where sheet.count < ContactSheetPicture.maximumItems {
@@ -127,12 +223,12 @@ struct PredictCommand: ParsableCommand {
             if live {
                 let elapsed = ContinuousClock.now - started
                 bar.draw(String(
-                    format: "%@ %d/%d images, %.0f/s", bar.bar(Double(done) / Double(collection.entries.count)), done,
-                    collection.entries.count, Double(done) / max(elapsed.seconds, 1e-9)))
+                    format: "%@ %d/%d images, %.0f/s", bar.bar(Double(done) / Double(entries.count)), done,
+                    entries.count, Double(done) / max(elapsed.seconds, 1e-9)))
             }
         }
         if live { bar.clear() }
-        try rows?.commit()
+        try rows.finish()
         if run.labels.reportsAccuracy {
             if let text = tally.report {
                 if let report {
