@@ -27,6 +27,14 @@ package struct PredictionResult: Sendable {
         package var probabilities: [Double]
         /// The 28 × 28 digit the network saw.
         package var normalized: [UInt8]
+
+        package init(classIndex: Int, label: String, confidence: Double, probabilities: [Double], normalized: [UInt8]) {
+            self.classIndex = classIndex
+            self.label = label
+            self.confidence = confidence
+            self.probabilities = probabilities
+            self.normalized = normalized
+        }
     }
 
     /// The `k` most probable classes, most probable first.

@@ -51,15 +51,18 @@ package struct PredictionTally: Sendable, Equatable {
     /// - Throws: `ResultRowError` when the row predicts a label the model does not have
     ///   (the file was made with another model).
     package mutating func count(_ row: ResultRow, labels: TrueLabels) throws(ResultRowError) {
-        guard let label = row.prediction else {
-            count(predicted: nil, actual: nil)
-            return
-        }
-        guard let predicted = names.firstIndex(of: label) else {
+        count(predicted: try classIndex(of: row), actual: labels.classIndex(of: row.location.lossy))
+    }
+
+    /// The class index of a row's prediction; nil for a row that is an error.
+    /// - Throws: `ResultRowError` when it predicts a label the model does not have.
+    package func classIndex(of row: ResultRow) throws(ResultRowError) -> Int? {
+        guard let label = row.prediction else { return nil }
+        guard let index = names.firstIndex(of: label) else {
             throw ResultRowError(
                 "the row for \(row.location.escaped) predicts \(BytePath.escape(label)), which is not one of the model's labels (\(names.joined(separator: " ")))")
         }
-        count(predicted: predicted, actual: labels.classIndex(of: row.location.lossy))
+        return index
     }
 
     /// The labelled images' evaluation, or nil when none was labelled.

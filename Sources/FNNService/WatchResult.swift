@@ -30,9 +30,6 @@ enum WatchResult {
         }
     }
 
-    /// The longest line looked at when reading the log back; longer ones are not fnn's.
-    static let maximumLineLength = 1 << 20
-
     /// The outcomes logged in `log` (whole lines) for the claims `claims`, by claim id and
     /// name. Lines that are torn, too long, too deeply nested, not UTF-8, not JSON or not
     /// fnn's are skipped: nothing in the log can make this trap or use unbounded memory.
@@ -40,8 +37,7 @@ enum WatchResult {
         var recorded: [String: [BytePath: WatchProcessor.Outcome]] = [:]
         guard !claims.isEmpty else { return recorded }
         for line in log.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            guard line.count <= maximumLineLength, line.first == UInt8(ascii: "{"), nestingIsShallow(line),
-                let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+            guard let object = JSONLine.object(line),
                 let claim = object["claim"] as? String, claims.contains(claim),
                 let file = object["file"] as? String
             else { continue }
@@ -56,28 +52,5 @@ enum WatchResult {
                 name: name, prediction: object["prediction"] as? String, error: object["error"] as? String)
         }
         return recorded
-    }
-
-    /// Whether arrays and objects nest at most four deep (fnn's lines nest two deep), so a
-    /// hostile line cannot exhaust the parser's stack.
-    static func nestingIsShallow(_ line: ArraySlice<UInt8>) -> Bool {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in line {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > 4 { return false }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        return true
     }
 }
