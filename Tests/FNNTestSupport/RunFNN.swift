@@ -92,12 +92,17 @@ package final class RunningFNN {
     package let process = Process()
     package let errorPath: String
 
-    package init(_ arguments: [String]) throws {
+    package init(_ arguments: [String], environment: [String: String] = [:]) throws {
         let folder = try Fixtures.temporaryFolder()
         errorPath = folder + "/stderr"
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: RunFNN.binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (key, value) in environment { merged[key] = value }
+            process.environment = merged
+        }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
