@@ -234,3 +234,11 @@ package struct ModelRefusal: Error, Sendable, CustomStringConvertible {
     package var reason: String
     package var description: String { "\(path): \(reason)" }
 }
+
+extension FolderWatcher: CustomStringConvertible {
+    /// A short description: swift-service-lifecycle logs its services at debug level, and
+    /// the default one would print every weight of the model (seconds of output).
+    package var description: String {
+        "FolderWatcher(incoming: \(BytePath.escape(processor.layout.incoming)))"
+    }
+}
