@@ -28,6 +28,24 @@ package struct WatchLayout: Sendable, Equatable {
 
     package var all: [String] { [incoming, processing, done, failed, results] }
 
+    /// The lock files of the instances, and the names lock: `processing/.instances`, a
+    /// dot-name, so never an input or a claim.
+    package var instances: String { processing + "/.instances" }
+
+    /// The file whose lock the live process named `instance` holds for its whole life.
+    package func lockPath(instance: String) -> String { instances + "/" + instance + ".lock" }
+
+    /// The lock held while a process chooses names for inputs or moves them out of claim
+    /// folders, so that two processes never pick the same name in `done` or `failed`
+    /// (instance names never start with a dot, so it is no instance's lock file).
+    package var namesLock: String { instances + "/.names.lock" }
+
+    /// The results log of `instance`: each process appends only to its own.
+    package func logPath(instance: String) -> String { results + "/" + instance + ".jsonl" }
+
+    /// The single results log of fnn before instances, read (never written) at recovery.
+    package var legacyLog: String { results + "/results.jsonl" }
+
     /// Where the reason files of failed inputs go: `failed/.reasons`, a name space of its
     /// own (dot-names are never inputs), so a reason file can never replace an input.
     package var reasons: String { failed + "/.reasons" }
