@@ -1,9 +1,14 @@
-/// The folders of a watched hot folder.
+/// The folders of a watched hot folder, which any number of `fnn watch` processes (on
+/// one machine or several sharing it) may serve at once.
 ///
-/// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). fnn
-/// claims each by renaming it into a claim folder in `processing`, appends its result to
-/// `results/results.jsonl`, then moves it to `done` (or to `failed`, with
-/// `NAME.reason.txt` in `failed/.reasons`).
+/// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). A
+/// process claims each by renaming it into a claim folder of its own in `processing`
+/// (`claim-INSTANCE-<16 hex>`), appends its result to its own log
+/// `results/INSTANCE.jsonl`, then moves it to `done` (or to `failed`, with
+/// `NAME.reason.txt` in `failed/.reasons`). `processing/.instances` holds one lock file
+/// per instance name (held by the live process of that name) and the lock that makes
+/// the choice of names in `done` and `failed` one process at a time. fnn before
+/// instances wrote a single `results/results.jsonl`; it is still read at recovery.
 package struct WatchLayout: Sendable, Equatable {
     package var incoming: String
     package var processing: String

@@ -13,8 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             Folders (created if missing): DIR/incoming, where producers drop files (best: \
             write elsewhere or under a dot-name, then rename in); DIR/processing; DIR/done \
-            and DIR/failed, where each input ends; DIR/results/results.jsonl, with one line \
-            per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
+            and DIR/failed, where each input ends; DIR/results/INSTANCE.jsonl, this \
+            process's log, with one line per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
             {"file","error","error_code","model_sha256"}), written and flushed to disk \
             before the input is moved to done/ or failed/; each line names its claim id, \
             and a name that is not UTF-8 also has file_bytes (hex). A failed input also gets \
@@ -27,6 +27,15 @@ struct WatchCommand: AsyncParsableCommand {
             after writing or renamed in (inotify); what is already there is taken at start, \
             and incoming/ is rescanned every --rescan-seconds and after an inotify overflow. \
             Dot-files and temporary names (.tmp, .part, ~) are ignored.
+
+            Any number of fnn watch processes, on one machine or several sharing DIR, may \
+            serve one folder: each claims files into claim folders that name its instance, \
+            holds a lock on DIR/processing/.instances/INSTANCE.lock while it lives and \
+            writes only its own log (follow them all with tail -F DIR/results/*.jsonl). \
+            The claims of a process that dies are adopted and finished by a live one, \
+            within about a second of the death on a local file system (on NFS, once the \
+            dead client's lock lease expires); the claims of a live process are never \
+            touched.
 
             Replacing the --model file reloads it after checking its checksums and a \
             self-test; a damaged or unfit model is refused and the old one keeps serving. \
@@ -57,11 +66,17 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where files that could not be classified go (default: DIR/failed).", valueName: "dir"))
     var failed: String?
 
-    @Option(help: ArgumentHelp("Where the results log goes (default: DIR/results).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where the results logs go, one per instance (default: DIR/results).", valueName: "dir"))
     var results: String?
 
     @Flag(help: "Process what is waiting, then exit.")
     var once = false
+
+    @Option(
+        help: ArgumentHelp(
+            "This process's name among those serving the folder: its log is results/NAME.jsonl and its claim folders carry it. Letters, digits, '.', '_' and '-', not starting with '.' or '-' (default: HOST-K, K the lowest number no live process holds).",
+            valueName: "name"))
+    var instance: String?
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("The format of the log lines.", valueName: "format"))
     var logFormat: StandardErrorLogHandler.Format = .text
@@ -82,6 +97,9 @@ struct WatchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
+        if let instance, let problem = WatchInstance.problem(with: instance) {
+            throw ValidationError("--instance \(BytePath.escape(instance)) \(problem).")
+        }
     }
 
     func run() async throws {
@@ -96,13 +114,15 @@ struct WatchCommand: AsyncParsableCommand {
             incoming: incoming ?? standard.incoming, processing: processing ?? standard.processing,
             done: done ?? standard.done, failed: failed ?? standard.failed, results: results ?? standard.results)
         try FileSystem.createDirectories(root)
+        try WatchProcessor.prepareFolders(layout)
+        let owner = try WatchInstance.acquire(instance, in: layout)
         let processor = WatchProcessor(
-            layout: layout, settleSeconds: settleSeconds,
-            limits: images.limits, threads: images.threadCount)
-        try processor.prepareFolders()
+            layout: layout, instance: owner.name, settleSeconds: settleSeconds, limits: images.limits,
+            threads: images.threadCount)
         let serving = try FolderWatcher.load(model)
         let watcher = FolderWatcher(
-            processor: processor, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds, logger: logger)
+            processor: processor, instance: owner, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds,
+            logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
