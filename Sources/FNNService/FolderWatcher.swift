@@ -13,8 +13,8 @@ import FNNModel
 import FNNPrediction
 import FNNSupport
 
-/// The hot-folder daemon: watches `incoming` with inotify and classifies every PNG that
-/// arrives, durably (see `WatchProcessor`). Any
+/// The hot-folder daemon: watches `incoming` with inotify (or polls it, for network file
+/// systems) and classifies every PNG that arrives, durably (see `WatchProcessor`). Any
 /// number of them may serve one folder, each as its own `WatchInstance`. Runs as a
 /// swift-service-lifecycle `Service`: graceful shutdown stops intake, finishes the batch
 /// in hand and returns.
@@ -22,8 +22,9 @@ import FNNSupport
 /// On start it adds the watch first and then scans what is already there (so no file
 /// slips between), after redoing whatever an earlier run of its instance, or a dead
 /// instance, left in `processing`. On a kernel queue overflow, and every `rescanSeconds`
-/// as a backstop, it rescans. About once a second it runs recovery, which adopts the
-/// claims of instances that died. When the model file is replaced, the new model is loaded, its
+/// as a backstop, it rescans; with `pollSeconds` it does not watch `incoming` at all and
+/// rescans it that often. About once a second it runs recovery, which adopts the claims
+/// of instances that died. When the model file is replaced, the new model is loaded, its
 /// checksums verified and a self-test run before it takes over; a damaged or
 /// incompatible one is refused and the old one keeps serving.
 package struct FolderWatcher: Service {
@@ -34,6 +35,9 @@ package struct FolderWatcher: Service {
     package let modelPath: String?
     package let once: Bool
     package let rescanSeconds: Double
+    /// When set, `incoming` is not watched with inotify but rescanned this often (inotify
+    /// sees nothing of files that other machines write on a network file system).
+    package let pollSeconds: Double?
     /// The most files classified in one batch.
     package let batchLimit: Int
     package let logger: Logger
@@ -44,14 +48,15 @@ package struct FolderWatcher: Service {
 
     package init(
         processor: WatchProcessor, instance: WatchInstance, modelPath: String?, serving: Serving? = nil, once: Bool,
-        rescanSeconds: Double = 30, batchLimit: Int = 2048, logger: Logger
+        rescanSeconds: Double = 30, pollSeconds: Double? = nil, batchLimit: Int = 2048, logger: Logger
     ) {
         self.processor = processor
         self.instance = instance
         self.modelPath = modelPath
         self.initial = serving
         self.once = once
-        self.rescanSeconds = rescanSeconds
+        self.rescanSeconds = pollSeconds ?? rescanSeconds
+        self.pollSeconds = pollSeconds
         self.batchLimit = batchLimit
         self.logger = logger
     }
@@ -82,10 +87,11 @@ package struct FolderWatcher: Service {
             "serving",
             metadata: [
                 "model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))", "instance": "\(instance.name)",
+                "intake": "\(pollSeconds.map { "poll every \($0) s" } ?? "inotify")",
             ])
         #if canImport(Glibc)
         let inotify = try Inotify()
-        let incomingWatch = try inotify.watch(processor.layout.incoming)
+        let incomingWatch = try pollSeconds == nil ? inotify.watch(processor.layout.incoming) : -1
         let modelFolder = modelPath.map { AtomicFile.parentFolder(of: $0) }
         let modelName = modelPath.map { BytePath($0).lastComponent }
         let modelWatch = try modelFolder.map { try inotify.watch($0) }

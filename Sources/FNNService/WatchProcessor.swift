@@ -65,15 +65,21 @@ package struct WatchProcessor: Sendable {
     /// How long a file in `incoming` that is not yet a complete PNG may stay unchanged
     /// before it is failed as truncated (it may still be being written in place).
     package let settleSeconds: Double
+    /// How long since a regular file in `incoming` was last modified before it is taken:
+    /// for polling network file systems, where a file written by another machine brings
+    /// no event when it is closed.
+    package let minimumAge: Double
     package let limits: PNGLimits
     package let threads: Int
 
     package init(
-        layout: WatchLayout, instance: String, settleSeconds: Double = 10, limits: PNGLimits = .standard, threads: Int
+        layout: WatchLayout, instance: String, settleSeconds: Double = 10, minimumAge: Double = 0, limits: PNGLimits = .standard,
+        threads: Int
     ) {
         self.layout = layout
         self.instance = instance
         self.settleSeconds = settleSeconds
+        self.minimumAge = minimumAge
         self.limits = limits
         self.threads = threads
     }
@@ -138,9 +144,10 @@ package struct WatchProcessor: Sendable {
     }
 
     /// Claims what is ready of `names` in `incoming` into a new claim folder, returning
-    /// the batch (`nil` when nothing was claimed). Regular files that are not yet complete
-    /// PNGs are left for later unless they have not changed for `settleSeconds`; other
-    /// entries are claimed as they are, to be failed. Another process may claim some of `names` first: those are
+    /// the batch (`nil` when nothing was claimed). Regular files modified less than
+    /// `minimumAge` ago are left for later, and so are those that are not yet complete
+    /// PNGs unless they have not changed for `settleSeconds`; other entries are claimed as
+    /// they are, to be failed. Another process may claim some of `names` first: those are
     /// simply not in the batch.
     package func claim(_ names: [BytePath]) -> Batch? {
         let incoming = BytePath(layout.incoming)
@@ -153,12 +160,13 @@ package struct WatchProcessor: Sendable {
             let source = incoming.appending(name)
             var status = stat()
             guard source.withCString({ lstat($0, &status) }) == 0 else { continue }
-            // A PNG still being written in place has its signature but not yet its IEND;
-            // leave it until it is complete (its closing brings another event) or has
-            // not changed for `settleSeconds`.
-            if (status.st_mode & S_IFMT) == S_IFREG, Self.mayStillBeWritten(source) {
+            if (status.st_mode & S_IFMT) == S_IFREG {
                 let age = Self.now() - Double(status.st_mtim.tv_sec) - Double(status.st_mtim.tv_nsec) * 1e-9
-                if age < settleSeconds { continue }
+                if age < minimumAge { continue }
+                // A PNG still being written in place has its signature but not yet its
+                // IEND; leave it until it is complete (its closing brings another event)
+                // or has not changed for `settleSeconds`.
+                if age < settleSeconds, Self.mayStillBeWritten(source) { continue }
             }
             if batch == nil {
                 // Names are chosen under the names lock, from a view of done/, failed/ and

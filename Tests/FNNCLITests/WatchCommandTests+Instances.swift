@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// Several `fnn watch` processes on one folder: real processes, one killed with `kill -9`,
-/// an idle one beside a busy one, and instance names.
+/// an idle one beside a busy one, polling, and instance names.
 extension WatchCommandTests {
     /// The inputs in the claim folders of instance `name`.
     static func claimed(by name: String, in root: String) -> Set<String> {
@@ -140,6 +140,29 @@ extension WatchCommandTests {
         #expect(Self.logLines(root, instance: "dead") == [String(line.dropLast())])
         let own = Self.logLines(root, instance: "survivor")
         #expect(own.count == 1 && own[0].contains("\"file\":\"b.png\"") && own[0].contains("\"claim\":\"\(claim)\""))
+    }
+
+    /// `--poll` finds files without inotify, and `--min-age` keeps a fresh one waiting.
+    @Test func pollingTakesFilesOnlyOnceOldEnough() throws {
+        let root = try Fixtures.temporaryFolder()
+        let daemon = try Self.start(root, ["--poll", "0.2", "--min-age", "1.5"])
+        #expect(daemon.standardError.contains("intake=\"poll every 0.2 s\""), "\(daemon.standardError)")
+        // An old file (written an hour ago) is taken at the next poll.
+        let old = root + "/incoming/.old.png"
+        try Data(Self.digits[0].1).write(to: URL(fileURLWithPath: old))
+        var times = [timeval(tv_sec: time(nil) - 3_600, tv_usec: 0), timeval(tv_sec: time(nil) - 3_600, tv_usec: 0)]
+        #expect(utimes(old, &times) == 0)
+        rename(old, root + "/incoming/old.png")
+        #expect(Self.waitUntil(seconds: 30) { Self.names(root + "/done").contains("old.png") })
+        // A file just written is not taken before it is 1.5 s old.
+        let written = Date()
+        try Data(Self.digits[1].1).write(to: URL(fileURLWithPath: root + "/incoming/fresh.png"))
+        #expect(Self.waitUntil(seconds: 30) { Self.names(root + "/done").contains("fresh.png") })
+        let waited = Date().timeIntervalSince(written)
+        #expect(waited >= 1.4, "taken after \(waited) s")
+        daemon.process.terminate()
+        #expect(daemon.finish() == 0)
+        Self.checkGuarantee(root, inputs: ["old.png", "fresh.png"])
     }
 
     @Test(arguments: ["../x", "a/b", ".hidden", "-dash", "", "results", "sp ace", String(repeating: "n", count: 65)])

@@ -35,7 +35,8 @@ struct WatchCommand: AsyncParsableCommand {
             The claims of a process that dies are adopted and finished by a live one, \
             within about a second of the death on a local file system (on NFS, once the \
             dead client's lock lease expires); the claims of a live process are never \
-            touched.
+            touched. On NFS, SMB or CephFS, where inotify sees nothing written by other \
+            machines, use --poll.
 
             Replacing the --model file reloads it after checking its checksums and a \
             self-test; a damaged or unfit model is refused and the old one keeps serving. \
@@ -45,6 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
               fnn watch /srv/digits
               fnn watch /srv/digits --model /etc/fnn/model.fnn --log-format json
               fnn watch /srv/digits --once      # the backlog, then exit (cron, tests)
+              fnn watch /mnt/nfs/digits --poll 2 --instance "$(hostname)-a"
             """
     )
 
@@ -78,13 +80,26 @@ struct WatchCommand: AsyncParsableCommand {
             valueName: "name"))
     var instance: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Rescan incoming/ this often instead of watching it with inotify: for NFS, SMB and CephFS, where files written by other machines bring no event.",
+            valueName: "s"))
+    var poll: Double?
+
+    @Option(
+        name: .customLong("min-age"),
+        help: ArgumentHelp(
+            "Take a file only once it has not been modified for this long, so that half-copied files are left (default: 2 with --poll, else 0).",
+            valueName: "s"))
+    var minimumAge: Double?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("The format of the log lines.", valueName: "format"))
     var logFormat: StandardErrorLogHandler.Format = .text
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("The least severe log lines to write.", valueName: "level"))
     var logLevel: LogLevel = .info
 
-    @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop.", valueName: "s"))
+    @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop (with --poll, the poll interval instead).", valueName: "s"))
     var rescanSeconds: Double = 30
 
     @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("Fail a file that is still not a complete PNG after this long unchanged.", valueName: "s"))
@@ -100,6 +115,8 @@ struct WatchCommand: AsyncParsableCommand {
         if let instance, let problem = WatchInstance.problem(with: instance) {
             throw ValidationError("--instance \(BytePath.escape(instance)) \(problem).")
         }
+        if let poll, !(poll > 0 && poll.isFinite) { throw ValidationError("--poll must be a positive number of seconds.") }
+        if let minimumAge, !(minimumAge >= 0 && minimumAge.isFinite) { throw ValidationError("--min-age must be 0 or more seconds.") }
     }
 
     func run() async throws {
@@ -117,12 +134,12 @@ struct WatchCommand: AsyncParsableCommand {
         try WatchProcessor.prepareFolders(layout)
         let owner = try WatchInstance.acquire(instance, in: layout)
         let processor = WatchProcessor(
-            layout: layout, instance: owner.name, settleSeconds: settleSeconds, limits: images.limits,
-            threads: images.threadCount)
+            layout: layout, instance: owner.name, settleSeconds: settleSeconds, minimumAge: minimumAge ?? (poll == nil ? 0 : 2),
+            limits: images.limits, threads: images.threadCount)
         let serving = try FolderWatcher.load(model)
         let watcher = FolderWatcher(
             processor: processor, instance: owner, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds,
-            logger: logger)
+            pollSeconds: poll, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
