@@ -120,6 +120,29 @@ extension WatchCommandTests {
         #expect(!idle.standardError.contains("adopted"))
     }
 
+    /// One name dropped again and again while three workers serve the folder: each copy
+    /// gets a name of its own in done/ (`a.png`, `a~2.png`, …), chosen under the names
+    /// lock, so no worker's move replaces another's file.
+    @Test func aNameReusedUnderThreeWorkersNeverReplacesAFile() throws {
+        let root = try Fixtures.temporaryFolder()
+        let workers = try ["r0", "r1", "r2"].map { try Self.start(root, ["--instance", $0]) }
+        let copies = 24
+        for index in 0..<copies {
+            try Data(Self.digits[index].1).write(to: URL(fileURLWithPath: root + "/incoming/.a.png"))
+            rename(root + "/incoming/.a.png", root + "/incoming/a.png")
+            #expect(Self.waitUntil(seconds: 30, pollMicroseconds: 1_000) { !FileManager.default.fileExists(atPath: root + "/incoming/a.png") })
+        }
+        #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == copies && Self.names(root + "/processing").isEmpty },
+            "done: \(Self.names(root + "/done").sorted())")
+        for worker in workers {
+            worker.process.terminate()
+            #expect(worker.finish() == 0)
+        }
+        let inputs = Set(["a.png"] + (2...copies).map { "a~\($0).png" })
+        Self.checkGuarantee(root, inputs: inputs)
+        #expect(Self.results(root).count == copies)
+    }
+
     /// A dead owner had logged part of its batch: a new process adopts the claim, only
     /// moves what is logged and classifies the rest into its own log.
     @Test func anAdoptedClaimGetsNoSecondResult() throws {
