@@ -8,8 +8,12 @@
 2. Latency: on the idle daemon, renames single files into incoming/ one at a time and
    measures until each is in done/ (so its result line is on disk); prints p50 and p99.
    Target: p99 ≤ 50 ms.
+3. Workers: the same burst into a fresh folder served by 1, 2 and 4 `fnn watch`
+   processes at once (`--instance w0` …), in files/s until every input is in done/ and
+   no claim folder is left, and checks that there is exactly one result line per input
+   across the workers' logs.
 
-    Benchmarks/watch_speed.py [--data DIR] [--fnn PATH] [--latency-files N]
+    Benchmarks/watch_speed.py [--data DIR] [--fnn PATH] [--latency-files N] [--workers 1,2,4]
 """
 import argparse
 import os
@@ -32,12 +36,47 @@ def wait_for(predicate, timeout, interval=0.005):
     return predicate()
 
 
-def start_daemon(fnn, root):
-    log = open(os.path.join(root, "daemon.log"), "w")
-    daemon = subprocess.Popen([fnn, "watch", os.path.join(root, "hot")], stderr=log, stdout=subprocess.DEVNULL)
+def start_daemon(fnn, root, hot="hot", instance=None):
+    log = open(os.path.join(root, f"daemon-{instance or 'default'}.log"), "w")
+    extra = ["--instance", instance] if instance else []
+    daemon = subprocess.Popen([fnn, "watch", os.path.join(root, hot)] + extra, stderr=log, stdout=subprocess.DEVNULL)
     if not wait_for(lambda: "serving" in open(log.name).read(), 30):
         sys.exit("fnn watch did not start:\n" + open(log.name).read())
     return daemon
+
+
+def burst_with_workers(fnn, root, files, workers):
+    """Seconds for `workers` processes on one fresh folder to finish a burst of `files`
+    (hard links made beforehand beside incoming/, then renamed in at once)."""
+    hot = f"hot-{workers}"
+    folder = os.path.join(root, hot)
+    stage = os.path.join(root, f"stage-{workers}")
+    os.makedirs(stage)
+    for index, path in enumerate(files):
+        os.link(path, os.path.join(stage, f"{index:05d}.png"))
+    daemons = [start_daemon(fnn, root, hot, f"w{number}") for number in range(workers)]
+    done = os.path.join(folder, "done")
+    processing = os.path.join(folder, "processing")
+    start = time.perf_counter()
+    for index in range(len(files)):
+        os.rename(os.path.join(stage, f"{index:05d}.png"), os.path.join(folder, "incoming", f"{index:05d}.png"))
+    finished = wait_for(lambda: len(os.listdir(done)) >= len(files)
+                        and not any(name.startswith("claim-") for name in os.listdir(processing)), 600, interval=0.02)
+    seconds = time.perf_counter() - start
+    for daemon in daemons:
+        daemon.terminate()
+    for daemon in daemons:
+        daemon.wait(60)
+    if not finished:
+        sys.exit(f"the burst with {workers} workers did not finish")
+    results = os.path.join(folder, "results")
+    lines = 0
+    for name in os.listdir(results):
+        with open(os.path.join(results, name)) as log:
+            lines += sum(1 for _ in log)
+    if lines != len(files):
+        sys.exit(f"{workers} workers wrote {lines} result lines for {len(files)} inputs")
+    return seconds
 
 
 def main():
@@ -45,6 +84,7 @@ def main():
     parser.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "datasets", "mnist"))
     parser.add_argument("--fnn", default=os.path.join(ROOT, ".build", "release", "fnn"))
     parser.add_argument("--latency-files", type=int, default=200)
+    parser.add_argument("--workers", default="1,2,4", help="the numbers of watch processes to time on one folder")
     args = parser.parse_args()
     if not os.path.exists(args.fnn):
         subprocess.run(["swift", "build", "-c", "release", "--product", "fnn"], cwd=ROOT, check=True)
@@ -53,6 +93,8 @@ def main():
         staged = os.path.join(root, "staged")
         subprocess.run([args.fnn, "export-png", "--data", args.data, staged], check=True, capture_output=True)
         files = sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(staged) for name in names)
+        worker_counts = [int(part) for part in args.workers.split(",") if part]
+        worker_seconds = {count: burst_with_workers(args.fnn, root, files, count) for count in worker_counts}
 
         start = time.perf_counter()
         subprocess.run([args.fnn, "predict", staged, "--output", os.path.join(root, "p.csv")], check=True,
@@ -114,6 +156,10 @@ def main():
           f"({floor / predict_seconds:.1f} × predict) before any decoding")
     print(f"single-file latency, idle daemon, {len(latencies)} files: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
           f"(target p99 ≤ 50 ms)  {'met' if p99 <= 50 else 'NOT met'}")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"workers on one folder ({os.cpu_count()} cores, {cpu}), burst of {len(files)} PNGs:")
+    for count, seconds in worker_seconds.items():
+        print(f"  {count} × fnn watch: {seconds:.2f} s, {len(files) / seconds:.0f} files/s, one result line per input")
     return 0 if ratio <= 1.5 and p99 <= 50 else 1
 
 

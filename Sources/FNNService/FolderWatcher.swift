@@ -13,22 +13,31 @@ import FNNModel
 import FNNPrediction
 import FNNSupport
 
-/// The hot-folder daemon: watches `incoming` with inotify and classifies every PNG that
-/// arrives, durably (see `WatchProcessor`). Runs as a swift-service-lifecycle `Service`:
-/// graceful shutdown stops intake, finishes the batch in hand and returns.
+/// The hot-folder daemon: watches `incoming` with inotify (or polls it, for network file
+/// systems) and classifies every PNG that arrives, durably (see `WatchProcessor`). Any
+/// number of them may serve one folder, each as its own `WatchInstance`. Runs as a
+/// swift-service-lifecycle `Service`: graceful shutdown stops intake, finishes the batch
+/// in hand and returns.
 ///
 /// On start it adds the watch first and then scans what is already there (so no file
-/// slips between), after redoing whatever an earlier run left in `processing`. On a
-/// kernel queue overflow, and every `rescanSeconds` as a backstop, it rescans. When the
-/// model file is replaced, the new model is loaded, its checksums verified and a self-test
-/// run before it takes over; a damaged or incompatible one is refused and the old one
-/// keeps serving.
+/// slips between), after redoing whatever an earlier run of its instance, or a dead
+/// instance, left in `processing`. On a kernel queue overflow, and every `rescanSeconds`
+/// as a backstop, it rescans; with `pollSeconds` it does not watch `incoming` at all and
+/// rescans it that often. About once a second it runs recovery, which adopts the claims
+/// of instances that died. When the model file is replaced, the new model is loaded, its
+/// checksums verified and a self-test run before it takes over; a damaged or
+/// incompatible one is refused and the old one keeps serving.
 package struct FolderWatcher: Service {
     package let processor: WatchProcessor
+    /// The instance this process is: holding it holds its lock for the service's life.
+    package let instance: WatchInstance
     /// The model file, watched for replacement; `nil` for the bundled model.
     package let modelPath: String?
     package let once: Bool
     package let rescanSeconds: Double
+    /// When set, `incoming` is not watched with inotify but rescanned this often (inotify
+    /// sees nothing of files that other machines write on a network file system).
+    package let pollSeconds: Double?
     /// The most files classified in one batch.
     package let batchLimit: Int
     package let logger: Logger
@@ -38,14 +47,16 @@ package struct FolderWatcher: Service {
     let initial: Serving?
 
     package init(
-        processor: WatchProcessor, modelPath: String?, serving: Serving? = nil, once: Bool, rescanSeconds: Double = 30,
-        batchLimit: Int = 2048, logger: Logger
+        processor: WatchProcessor, instance: WatchInstance, modelPath: String?, serving: Serving? = nil, once: Bool,
+        rescanSeconds: Double = 30, pollSeconds: Double? = nil, batchLimit: Int = 2048, logger: Logger
     ) {
         self.processor = processor
+        self.instance = instance
         self.modelPath = modelPath
         self.initial = serving
         self.once = once
-        self.rescanSeconds = rescanSeconds
+        self.rescanSeconds = pollSeconds ?? rescanSeconds
+        self.pollSeconds = pollSeconds
         self.batchLimit = batchLimit
         self.logger = logger
     }
@@ -69,19 +80,25 @@ package struct FolderWatcher: Service {
 
     package func run() async throws {
         try processor.prepareFolders()
+        processor.repairLog()
         var serving = try initial ?? Self.load(modelPath)
         serving.predictor = processor.predictor(for: serving.model)
-        logger.info("serving", metadata: ["model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))"])
+        logger.info(
+            "serving",
+            metadata: [
+                "model": "\(modelPath ?? "bundled")", "sha256": "\(serving.digest.prefix(16))", "instance": "\(instance.name)",
+                "intake": "\(pollSeconds.map { "poll every \($0) s" } ?? "inotify")",
+            ])
         #if canImport(Glibc)
         let inotify = try Inotify()
-        let incomingWatch = try inotify.watch(processor.layout.incoming)
+        let incomingWatch = try pollSeconds == nil ? inotify.watch(processor.layout.incoming) : -1
         let modelFolder = modelPath.map { AtomicFile.parentFolder(of: $0) }
         let modelName = modelPath.map { BytePath($0).lastComponent }
         let modelWatch = try modelFolder.map { try inotify.watch($0) }
         #endif
 
-        // Redo what an earlier run left half done, then what is waiting.
-        await finish(processor.recover(), serving: serving)
+        // Redo what an earlier run, or a dead instance, left half done, then what is waiting.
+        await finish(recover(), serving: serving)
         var waiting = await intake(processor.scanIncoming(), serving: serving)
         if once { return }
 
@@ -137,11 +154,12 @@ package struct FolderWatcher: Service {
                     let left = await intake(Array(Set(names)).sorted(), serving: serving)
                     waiting = waiting || left
                 }
-                // Files left in processing (a move that failed) are finished, at most once a
-                // second, through recovery, so none gets a second result.
-                if names.isEmpty, now - lastRecovery >= 1, processor.hasLeftovers() {
+                // Files left in processing (a move that failed, or the claims of an instance
+                // that died) are finished, about once a second, through recovery, so none
+                // gets a second result; the claims of live instances are left alone.
+                if now - lastRecovery >= 1, processor.hasLeftovers() {
                     lastRecovery = now
-                    await finish(processor.recover(), serving: serving)
+                    await finish(recover(), serving: serving)
                 }
             }
         } onGracefulShutdown: {
@@ -178,6 +196,19 @@ package struct FolderWatcher: Service {
         return leftOver
     }
 
+    /// Runs recovery and logs the claims it adopted (at notice level) and those it left to
+    /// their live owners (at trace level).
+    private func recover() -> [WatchProcessor.Batch] {
+        let recovery = processor.recovery()
+        for (claim, owner) in recovery.adopted.sorted(by: { $0.key < $1.key }) {
+            logger.notice("adopted the claim of a dead instance", metadata: ["claim": "\(claim)", "owner": "\(owner.isEmpty ? "none" : owner)"])
+        }
+        for (claim, owner) in recovery.leftToLiveOwners.sorted(by: { $0.key < $1.key }) {
+            logger.trace("left to its live owner", metadata: ["claim": "\(claim)", "owner": "\(owner)"])
+        }
+        return recovery.batches
+    }
+
     /// Processes batches already claimed (left by recovery).
     private func finish(_ batches: [WatchProcessor.Batch], serving: Serving) async {
         for batch in batches { await process(batch, serving: serving) }
@@ -207,7 +238,7 @@ package struct FolderWatcher: Service {
                 if Task.isCancelled { return }
                 // Part of the batch may have been logged before the failure: those
                 // files are only moved, so none gets a second result.
-                guard let rest = processor.recover().first(where: { $0.id == batch.id }) else { return }
+                guard let rest = recover().first(where: { $0.id == batch.id }) else { return }
                 batch = rest
             }
         }
@@ -233,4 +264,12 @@ package struct ModelRefusal: Error, Sendable, CustomStringConvertible {
     package var path: String
     package var reason: String
     package var description: String { "\(path): \(reason)" }
+}
+
+extension FolderWatcher: CustomStringConvertible {
+    /// A short description: swift-service-lifecycle logs its services at debug level, and
+    /// the default one would print every weight of the model (seconds of output).
+    package var description: String {
+        "FolderWatcher(instance: \(instance.name), incoming: \(BytePath.escape(processor.layout.incoming)))"
+    }
 }

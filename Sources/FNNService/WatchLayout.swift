@@ -1,9 +1,14 @@
-/// The folders of a watched hot folder.
+/// The folders of a watched hot folder, which any number of `fnn watch` processes (on
+/// one machine or several sharing it) may serve at once.
 ///
-/// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). fnn
-/// claims each by renaming it into a claim folder in `processing`, appends its result to
-/// `results/results.jsonl`, then moves it to `done` (or to `failed`, with
-/// `NAME.reason.txt` in `failed/.reasons`).
+/// Producers put PNG files into `incoming` (best: write elsewhere, then rename in). A
+/// process claims each by renaming it into a claim folder of its own in `processing`
+/// (`claim-INSTANCE-<16 hex>`), appends its result to its own log
+/// `results/INSTANCE.jsonl`, then moves it to `done` (or to `failed`, with
+/// `NAME.reason.txt` in `failed/.reasons`). `processing/.instances` holds one lock file
+/// per instance name (held by the live process of that name) and the lock that makes
+/// the choice of names in `done` and `failed` one process at a time. fnn before
+/// instances wrote a single `results/results.jsonl`; it is still read at recovery.
 package struct WatchLayout: Sendable, Equatable {
     package var incoming: String
     package var processing: String
@@ -27,6 +32,24 @@ package struct WatchLayout: Sendable, Equatable {
     }
 
     package var all: [String] { [incoming, processing, done, failed, results] }
+
+    /// The lock files of the instances, and the names lock: `processing/.instances`, a
+    /// dot-name, so never an input or a claim.
+    package var instances: String { processing + "/.instances" }
+
+    /// The file whose lock the live process named `instance` holds for its whole life.
+    package func lockPath(instance: String) -> String { instances + "/" + instance + ".lock" }
+
+    /// The lock held while a process chooses names for inputs or moves them out of claim
+    /// folders, so that two processes never pick the same name in `done` or `failed`
+    /// (instance names never start with a dot, so it is no instance's lock file).
+    package var namesLock: String { instances + "/.names.lock" }
+
+    /// The results log of `instance`: each process appends only to its own.
+    package func logPath(instance: String) -> String { results + "/" + instance + ".jsonl" }
+
+    /// The single results log of fnn before instances, read (never written) at recovery.
+    package var legacyLog: String { results + "/results.jsonl" }
 
     /// Where the reason files of failed inputs go: `failed/.reasons`, a name space of its
     /// own (dot-names are never inputs), so a reason file can never replace an input.

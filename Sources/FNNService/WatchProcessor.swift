@@ -10,24 +10,48 @@ import FNNSupport
 
 /// Processes batches of files of a hot folder with an at-least-once guarantee and
 /// idempotent results: after any crash, every input ends in exactly one of `done` or
-/// `failed`, with exactly one result.
+/// `failed`, with exactly one result, however many processes serve the folder.
 ///
-/// A batch goes through these steps, each durable before the next starts:
-/// 1. claim: create `processing/claim-<16 hex>/` (the claim id, new for every batch) and
-///    rename each `incoming/NAME` into it (atomic; a name already used in `processing`,
-///    `done` or `failed` gets a `~N` suffix);
+/// Each process is an instance (`WatchInstance`) with a name and an exclusive lock on
+/// `processing/.instances/NAME.lock` that it holds for its whole life. A batch goes
+/// through these steps, each durable before the next starts:
+/// 1. claim: create `processing/claim-NAME-<16 hex>/` (the folder names its owner; the
+///    claim id `claim-<16 hex>` is new for every batch) and rename each `incoming/FILE`
+///    into it (atomic: of several processes trying, one wins; a name already used in
+///    `processing`, `done` or `failed` gets a `~N` suffix);
 /// 2. classify the claimed files;
-/// 3. append one JSON line per input to `results/results.jsonl`, each naming its claim id,
-///    in a single write, and flush it to disk (one `fdatasync` per batch);
-/// 4. move each input to `done` (or `failed`, with `failed/.reasons/NAME.reason.txt`),
+/// 3. append one JSON line per input to the instance's own log `results/NAME.jsonl`, each
+///    naming its claim id, in a single write, and flush it to disk (one `fdatasync` per
+///    batch);
+/// 4. move each input to `done` (or `failed`, with `failed/.reasons/FILE.reason.txt`),
 ///    remove the claim folder and flush the folders.
 ///
+/// Choosing names (step 1) and moving out (step 4) happen under the names lock
+/// (`WatchLayout.namesLock`), so two processes never give two inputs the same name in
+/// `done` or `failed`; classifying, the slow part, runs in parallel.
+///
 /// A crash before step 3 is durable leaves the input in its claim folder with no result
-/// (a torn last line is cut off at the next start), and it is redone first. A crash
-/// between steps 3 and 4 leaves it there with its result already in the log: the next
-/// start finds the line with the same claim id and name and only moves the input. A
-/// result is tied to its claim, never to the bare name, so an input that reuses the name
-/// of one processed long ago never inherits that one's result.
+/// (a torn last line is cut off when its owner's name is next taken), and it is redone.
+/// A crash between steps 3 and 4 leaves it there with its result already logged: the
+/// line with the same claim id and name is found and the input is only moved. A result is
+/// tied to its claim, never to the bare name, so an input that reuses the name of one
+/// processed long ago never inherits that one's result.
+///
+/// Who redoes it (`recovery()`): a claim belongs to the instance its folder names while
+/// that instance's lock is held. The kernel drops the lock when the process dies, so any
+/// live process that can take the lock knows the owner is dead; holding that lock, it
+/// adopts the claim by renaming `claim-DEAD-<hex>` to `claim-SELF-<hex>` (atomic, and the
+/// claim id stays the same), reads every results log for lines already written under
+/// that claim id (the dead owner's, any earlier adopter's, the legacy
+/// `results/results.jsonl`), only moves those inputs and classifies the rest into its own
+/// log. A claim whose owner is alive is never touched. A lock was chosen over a lease
+/// (a time stamp renewed by the owner) because it needs no clocks to agree and no
+/// renewal writes, and is released at once on a local file system; on NFS it lasts until
+/// the dead client's lease expires (see `LockFile`).
+///
+/// Renames are atomic on one local file system and within one NFS export; after a
+/// retransmission, NFS can report `ENOENT` for a rename that did happen, so a failed
+/// rename counts as done when the target exists and the source does not.
 ///
 /// Names are bytes (`BytePath`): names that are not UTF-8 are claimed, classified and
 /// moved as they are. Entries that are not regular files (folders, named pipes, symbolic
@@ -35,15 +59,27 @@ import FNNSupport
 /// points to) and failed with a reason, without ever being opened.
 package struct WatchProcessor: Sendable {
     package let layout: WatchLayout
+    /// The name of this process's instance: it owns the claim folders that carry it and
+    /// writes the log `results/NAME.jsonl`.
+    package let instance: String
     /// How long a file in `incoming` that is not yet a complete PNG may stay unchanged
     /// before it is failed as truncated (it may still be being written in place).
     package let settleSeconds: Double
+    /// How long since a regular file in `incoming` was last modified before it is taken:
+    /// for polling network file systems, where a file written by another machine brings
+    /// no event when it is closed.
+    package let minimumAge: Double
     package let limits: PNGLimits
     package let threads: Int
 
-    package init(layout: WatchLayout, settleSeconds: Double = 10, limits: PNGLimits = .standard, threads: Int) {
+    package init(
+        layout: WatchLayout, instance: String, settleSeconds: Double = 10, minimumAge: Double = 0, limits: PNGLimits = .standard,
+        threads: Int
+    ) {
         self.layout = layout
+        self.instance = instance
         self.settleSeconds = settleSeconds
+        self.minimumAge = minimumAge
         self.limits = limits
         self.threads = threads
     }
@@ -57,7 +93,8 @@ package struct WatchProcessor: Sendable {
 
     /// Inputs claimed together: the claim id names their folder in `processing`.
     package struct Batch: Sendable, Equatable {
-        /// `claim-` and 16 hexadecimal digits, unique to this claim.
+        /// `claim-` and 16 hexadecimal digits, unique to this claim; it stays the same when
+        /// another instance adopts the claim.
         package var id: String
         /// The inputs' names (as they will be in `done` or `failed`).
         package var names: [BytePath]
@@ -71,9 +108,16 @@ package struct WatchProcessor: Sendable {
     /// The prefix of claim folders in `processing`.
     static let claimPrefix = "claim-"
 
-    /// Creates any missing folder of the layout, and the reasons folder in `failed`.
+    /// Creates any missing folder of the layout, the reasons folder in `failed` and the
+    /// lock folder in `processing`.
     package func prepareFolders() throws(FileAccessError) {
-        for folder in layout.all + [layout.reasons] {
+        try Self.prepareFolders(layout)
+    }
+
+    /// Creates the folders of `layout` (see `prepareFolders()`), before an instance name is
+    /// taken: its lock lives in one of them.
+    package static func prepareFolders(_ layout: WatchLayout) throws(FileAccessError) {
+        for folder in layout.all + [layout.reasons, layout.instances] {
             var status = stat()
             if stat(folder, &status) == 0 {
                 guard (status.st_mode & S_IFMT) == S_IFDIR else { throw FileAccessError(path: folder, message: "is not a folder") }
@@ -93,32 +137,41 @@ package struct WatchProcessor: Sendable {
 
     /// Whether an earlier run, or a batch whose move failed, left anything in `processing`.
     /// An empty claim folder counts, so that the periodic check hands it to `recover()`,
-    /// which removes it without making a batch of it.
+    /// which removes it without making a batch of it; so do the claims of other instances,
+    /// whose owners recovery checks are alive. Dot-names (the lock folder) do not.
     package func hasLeftovers() -> Bool {
-        !Self.entries(in: BytePath(layout.processing)).isEmpty
+        Self.entries(in: BytePath(layout.processing)).contains { $0.bytes.first != UInt8(ascii: ".") }
     }
 
     /// Claims what is ready of `names` in `incoming` into a new claim folder, returning
-    /// the batch (`nil` when nothing was claimed). Regular files that are not yet complete
-    /// PNGs are left for later unless they have not changed for `settleSeconds`; other
-    /// entries are claimed as they are, to be failed.
+    /// the batch (`nil` when nothing was claimed). Regular files modified less than
+    /// `minimumAge` ago are left for later, and so are those that are not yet complete
+    /// PNGs unless they have not changed for `settleSeconds`; other entries are claimed as
+    /// they are, to be failed. Another process may claim some of `names` first: those are
+    /// simply not in the batch.
     package func claim(_ names: [BytePath]) -> Batch? {
         let incoming = BytePath(layout.incoming)
         var batch: Batch?
         var folder = BytePath(layout.processing)
         var taken = NamesInUse(folders: [], reasons: BytePath(layout.reasons))
+        var lock: HeldLock?
+        defer { lock?.unlock() }
         for name in names where Self.isPlainName(name) && !WatchLayout.isIgnored(name.lossy) {
             let source = incoming.appending(name)
             var status = stat()
             guard source.withCString({ lstat($0, &status) }) == 0 else { continue }
-            // A PNG still being written in place has its signature but not yet its IEND;
-            // leave it until it is complete (its closing brings another event) or has
-            // not changed for `settleSeconds`.
-            if (status.st_mode & S_IFMT) == S_IFREG, Self.mayStillBeWritten(source) {
+            if (status.st_mode & S_IFMT) == S_IFREG {
                 let age = Self.now() - Double(status.st_mtim.tv_sec) - Double(status.st_mtim.tv_nsec) * 1e-9
-                if age < settleSeconds { continue }
+                if age < minimumAge { continue }
+                // A PNG still being written in place has its signature but not yet its
+                // IEND; leave it until it is complete (its closing brings another event)
+                // or has not changed for `settleSeconds`.
+                if age < settleSeconds, Self.mayStillBeWritten(source) { continue }
             }
             if batch == nil {
+                // Names are chosen under the names lock, from a view of done/, failed/ and
+                // every claim folder that no other process changes meanwhile.
+                lock = namesLock()
                 guard let id = makeClaimFolder() else { return nil }
                 batch = Batch(id: id, names: [])
                 folder = claimFolder(id)
@@ -130,6 +183,7 @@ package struct WatchProcessor: Sendable {
                 taken.insert(target)
             }
         }
+        lock?.unlock()
         guard let claimed = batch else { return nil }
         if claimed.names.isEmpty {
             removeIfEmpty(folder)
@@ -209,10 +263,12 @@ package struct WatchProcessor: Sendable {
     /// there leaves it for `recover()` to remove.
     func move(_ outcomes: [Outcome], from id: String) {
         let folder = claimFolder(id)
+        let lock = namesLock()
         for outcome in outcomes {
             let target = BytePath(outcome.error == nil ? layout.done : layout.failed)
             _ = Self.rename(folder.appending(outcome.name), target.appending(outcome.name))
         }
+        lock?.unlock()
         Self.syncFolder(BytePath(layout.done))
         Self.syncFolder(BytePath(layout.failed))
         removeIfEmpty(folder)
@@ -224,8 +280,15 @@ package struct WatchProcessor: Sendable {
         if folder.withCString({ rmdir($0) }) == 0 { Self.syncFolder(BytePath(layout.processing)) }
     }
 
-    /// The results log.
-    package var logPath: String { layout.results + "/results.jsonl" }
+    /// This instance's results log: no other process writes to it.
+    package var logPath: String { layout.logPath(instance: instance) }
+
+    /// Waits for the names lock (see `WatchLayout.namesLock`); `nil` when its file cannot
+    /// be opened or locked (a read-only lock folder), and the step then runs unlocked,
+    /// which is safe for a single process.
+    func namesLock() -> HeldLock? {
+        HeldLock(waitingFor: layout.namesLock)
+    }
 
     /// Appends `bytes` to the results log and flushes it to disk.
     func appendDurably(_ bytes: [UInt8]) throws(FileAccessError) {
@@ -247,113 +310,6 @@ package struct WatchProcessor: Sendable {
             throw FileAccessError(path: logPath, message: "cannot be flushed to disk (\(String(cString: strerror(errno))))")
         }
         Self.syncFolder(BytePath(layout.results))
-    }
-
-    /// Prepares a restart: cuts a torn last line off the results log, and finishes the
-    /// inputs in `processing` whose result the log already holds under their claim id (a
-    /// crash came between steps 3 and 4). Returns the batches that still need processing.
-    ///
-    /// Anything directly in `processing` (left by an fnn from before claim folders) is
-    /// first moved into a new claim folder, and so is redone. An empty claim folder (a
-    /// crash between creating it and the first rename, or between the last move and its
-    /// removal) is removed and is never a batch.
-    package func recover() -> [Batch] {
-        let processing = BytePath(layout.processing)
-        var batches: [Batch] = []
-        var loose: [BytePath] = []
-        for name in Self.entries(in: processing) {
-            if let id = Self.claimID(name), FileSystem.isDirectory(processing.appending(name)) {
-                let names = Self.entries(in: processing.appending(name))
-                if names.isEmpty {
-                    removeIfEmpty(processing.appending(name))
-                } else {
-                    batches.append(Batch(id: id, names: names))
-                }
-            } else {
-                loose.append(name)
-            }
-        }
-        if !loose.isEmpty, let id = makeClaimFolder() {
-            let folder = claimFolder(id)
-            var taken = namesInUse(includingProcessing: false)
-            var names: [BytePath] = []
-            for name in loose {
-                let target = uniqueName(name, taken: taken)
-                if Self.rename(processing.appending(name), folder.appending(target)) {
-                    names.append(target)
-                    taken.insert(target)
-                }
-            }
-            Self.syncFolder(folder)
-            Self.syncFolder(processing)
-            if names.isEmpty { removeIfEmpty(folder) } else { batches.append(Batch(id: id, names: names)) }
-        }
-        let tail = Self.trimTornLine(logPath, keepingBytes: 4 << 20)
-        guard !batches.isEmpty else { return [] }
-        let recorded = WatchResult.recorded(in: tail, claims: Set(batches.map(\.id)))
-        var pending: [Batch] = []
-        for batch in batches {
-            let logged = recorded[batch.id] ?? [:]
-            let finished = batch.names.compactMap { logged[$0] }
-            move(finished, from: batch.id)
-            let rest = batch.names.filter { logged[$0] == nil }
-            if !rest.isEmpty { pending.append(Batch(id: batch.id, names: rest)) }
-        }
-        return pending
-    }
-
-    /// Cuts a trailing partial line off the log at `path` and returns the last
-    /// `keepingBytes` bytes of whole lines (the results of the most recent batches),
-    /// without the partial first line of that window. Memory stays bounded whatever the
-    /// file holds (a line longer than the window is looked for backwards in pieces), and
-    /// anything but a regular file is left alone.
-    static func trimTornLine(_ path: String, keepingBytes: Int) -> [UInt8] {
-        let descriptor = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else { return [] }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return [] }
-        let size = Int(clamping: status.st_size)
-        var end = size
-        if size > 0, readAt(descriptor, offset: size - 1, count: 1) != [0x0A] {
-            // Find the last newline, looking backwards one piece at a time.
-            let piece = 1 << 20
-            end = 0
-            var upper = size
-            while upper > 0 {
-                let lower = max(0, upper - piece)
-                guard let bytes = readAt(descriptor, offset: lower, count: upper - lower) else { return [] }
-                if let last = bytes.lastIndex(of: 0x0A) {
-                    end = lower + last + 1
-                    break
-                }
-                upper = lower
-            }
-            _ = ftruncate(descriptor, off_t(end))
-            _ = fsync(descriptor)
-        }
-        let start = max(0, end - keepingBytes)
-        guard var bytes = readAt(descriptor, offset: start, count: end - start) else { return [] }
-        if start > 0 {
-            // The window began inside a line: drop that part.
-            if let first = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(...first) } else { bytes = [] }
-        }
-        return bytes
-    }
-
-    /// `count` bytes at `offset`, or `nil` if they cannot all be read.
-    private static func readAt(_ descriptor: Int32, offset: Int, count: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let read = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress.map { $0 + filled }, count - filled, off_t(offset + filled))
-            }
-            if read < 0, errno == EINTR { continue }
-            guard read > 0 else { return nil }
-            filled += read
-        }
-        return bytes
     }
 
     /// `name`, or `name~2`, `name~3`, … if it is taken.
@@ -399,8 +355,9 @@ package struct WatchProcessor: Sendable {
             reasons: BytePath(layout.reasons))
     }
 
-    /// Creates a new claim folder in `processing` and flushes `processing`; returns its id.
-    private func makeClaimFolder() -> String? {
+    /// Creates a new claim folder of this instance in `processing` and flushes
+    /// `processing`; returns its claim id.
+    func makeClaimFolder() -> String? {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 {
             let id = Self.claimPrefix + BytePath(bytes: withUnsafeBytes(of: generator.next() as UInt64) { Array($0) }).hex
@@ -414,16 +371,34 @@ package struct WatchProcessor: Sendable {
         return nil
     }
 
+    /// The folder of claim `id` owned by this instance: `claim-NAME-<16 hex>`.
     func claimFolder(_ id: String) -> BytePath {
-        BytePath(layout.processing).appending(BytePath(id))
+        claimFolder(id, owner: instance)
+    }
+
+    /// The folder of claim `id` owned by `owner`, or the ownerless `claim-<16 hex>` of an
+    /// fnn from before instances when `owner` is `nil`.
+    func claimFolder(_ id: String, owner: String?) -> BytePath {
+        let hex = id.dropFirst(Self.claimPrefix.count)
+        return BytePath(layout.processing).appending(BytePath(Self.claimPrefix + (owner.map { $0 + "-" } ?? "") + hex))
+    }
+
+    /// What a folder name in `processing` says, if it is a claim folder: its claim id and
+    /// its owner (`nil` for a claim folder of an fnn from before instances).
+    package static func parseClaimFolder(_ name: BytePath) -> (id: String, owner: String?)? {
+        guard let text = name.string, text.hasPrefix(claimPrefix), text.utf8.count >= claimPrefix.utf8.count + 16 else { return nil }
+        let hex = text.suffix(16)
+        guard hex.allSatisfy(\.isHexDigit) else { return nil }
+        let id = claimPrefix + hex
+        let middle = text.dropFirst(claimPrefix.count).dropLast(16)
+        if middle.isEmpty { return (id, nil) }
+        guard middle.hasSuffix("-"), WatchInstance.problem(with: String(middle.dropLast())) == nil else { return nil }
+        return (id, String(middle.dropLast()))
     }
 
     /// The claim id a folder name in `processing` stands for, if it is one.
     static func claimID(_ name: BytePath) -> String? {
-        guard let text = name.string, text.hasPrefix(claimPrefix), text.utf8.count == claimPrefix.utf8.count + 16,
-            text.dropFirst(claimPrefix.count).allSatisfy({ $0.isHexDigit })
-        else { return nil }
-        return text
+        parseClaimFolder(name)?.id
     }
 
     /// Whether `name` is a single path component (the system never gives anything else).
@@ -464,8 +439,17 @@ package struct WatchProcessor: Sendable {
         return names.sorted()
     }
 
+    /// Renames `source` to `target`; returns whether it happened. When the system says
+    /// `ENOENT`, which NFS can say for a rename that did happen (its reply was lost and
+    /// the retransmission found the source gone), it happened if `target` now exists and
+    /// `source` does not: every caller renames into a place only it can have filled.
+    ///
+    /// The corresponding C functions are `rename` and `lstat`.
     package static func rename(_ source: BytePath, _ target: BytePath) -> Bool {
-        source.withCString { from in target.withCString { to in systemRename(from, to) } } == 0
+        if source.withCString({ from in target.withCString { to in systemRename(from, to) } }) == 0 { return true }
+        guard errno == ENOENT else { return false }
+        var status = stat()
+        return target.withCString { lstat($0, &status) } == 0 && source.withCString { lstat($0, &status) } != 0
     }
 
     private static func systemRename(_ source: UnsafePointer<CChar>, _ target: UnsafePointer<CChar>) -> Int32 {

@@ -3,9 +3,11 @@ import Foundation
 import FNNPrediction
 import FNNSupport
 
-/// The JSON line written for one input in `results/results.jsonl`: the same content
-/// whenever the input is processed again by the same model under the same claim (no
-/// timestamps), and the parsing of those lines back at recovery.
+/// The JSON line written for one input in a results log (`results/INSTANCE.jsonl`, or the
+/// single `results/results.jsonl` of fnn before instances): the same content whenever the
+/// input is processed again by the same model under the same claim, whichever instance
+/// does it (no timestamps, no instance name), and the parsing of those lines back at
+/// recovery.
 ///
 /// `file` is the name as a JSON string (U+FFFD for bytes that are not UTF-8), followed by
 /// `file_bytes`, its bytes in hexadecimal, only when the name is not UTF-8; `claim` is the

@@ -18,7 +18,8 @@ extension WatchCommandTests {
     /// Each line of the results log, parsed, with the name it is for (from `file_bytes`
     /// when present). Records an issue for any line that is not a JSON object.
     static func lines(_ root: String) -> [(name: BytePath, object: [String: Any])] {
-        guard let bytes = try? Fixtures.bytes(root + "/results/results.jsonl") else { return [] }
+        var bytes: [UInt8] = []
+        for log in logs(root) { bytes += ((try? Fixtures.bytes(log)) ?? []) + [0x0A] }
         return bytes.split(separator: 0x0A).compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let file = object["file"] as? String else {
                 Issue.record("an unparseable line: \(BytePath(bytes: Array(line)).escaped)")
@@ -63,7 +64,7 @@ extension WatchCommandTests {
         ] + (HostileFiles.readsModeZero ? [] : [(HostileFiles.locked, "permission denied")])
         for (name, reason) in reasons {
             #expect((byName[name]?["error"] as? String)?.contains(reason) == true, "\(name.escaped): \(byName[name] ?? [:])")
-            let file = try Fixtures.bytes(WatchProcessor(layout: WatchLayout(root: root), threads: 1).reasonPath(name).lossy)
+            let file = try Fixtures.bytes(WatchProcessor(layout: WatchLayout(root: root), instance: "any", threads: 1).reasonPath(name).lossy)
             #expect(String(decoding: file, as: UTF8.self).contains(reason))
         }
         for name in HostileFiles.awkward where !name.isUTF8 {
@@ -96,7 +97,7 @@ extension WatchCommandTests {
     /// processing/. After a restart it gets its own result, not the 7's.
     @Test func aReusedNameKilledInProcessingGetsItsOwnResult() throws {
         let root = try Fixtures.temporaryFolder()
-        let daemon = try Self.start(root)
+        let daemon = try Self.start(root, ["--instance", "w"])
         let seven = try #require(Self.digits.first { $0.0 == "7" }?.1)
         let three = try #require(Self.digits.first { $0.0 == "3" }?.1)
         try Data(seven).write(to: URL(fileURLWithPath: root + "/incoming/.a.png"))
@@ -107,7 +108,7 @@ extension WatchCommandTests {
         #expect(rename(root + "/done/a.png", archive + "/a.png") == 0)
 
         // Hold the next batch in processing/: the log cannot be written for a while.
-        let log = root + "/results/results.jsonl"
+        let log = root + "/results/w.jsonl"
         #expect(rename(log, root + "/results/.kept") == 0)
         try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: false)
         try Data(three).write(to: URL(fileURLWithPath: root + "/incoming/.a.png"))
@@ -119,7 +120,7 @@ extension WatchCommandTests {
         try FileManager.default.removeItem(atPath: log)
         #expect(rename(root + "/results/.kept", log) == 0)
 
-        let again = try RunFNN.run(["watch", root, "--once"], timeout: 120)
+        let again = try RunFNN.run(["watch", root, "--once", "--instance", "w"], timeout: 120)
         #expect(again.status == 0, "\(again.standardError)")
         #expect(Self.names(root + "/done") == ["a.png"])
         #expect(Self.names(root + "/processing").isEmpty)

@@ -74,11 +74,19 @@ import Glibc
     /// if the daemon finished everything first, the test would prove nothing.
     static let burstSizes = [2_500, 5_000, 10_000]
 
-    /// The results log: one object per line.
+    /// The results logs: one per instance (`results/INSTANCE.jsonl`), and the legacy
+    /// `results.jsonl` if there is one.
+    static func logs(_ root: String) -> [String] {
+        names(root + "/results").filter { $0.hasSuffix(".jsonl") }.sorted().map { root + "/results/" + $0 }
+    }
+
+    /// Every results log: one object per line.
     static func results(_ root: String) -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: root + "/results/results.jsonl", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        logs(root).flatMap { log -> [[String: Any]] in
+            guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+            return text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
         }
     }
 
@@ -99,8 +107,10 @@ import Glibc
         let logged = results(root).compactMap { $0["file"] as? String }
         #expect(logged.count == Set(logged).count, "duplicated results")
         #expect(Set(logged) == inputs)
-        let text = (try? String(contentsOfFile: root + "/results/results.jsonl", encoding: .utf8)) ?? ""
-        #expect(text.hasSuffix("\n"))
+        for log in logs(root) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(text.isEmpty || text.hasSuffix("\n"), "\(log) ends in a torn line")
+        }
     }
 
     @Test func aBurstIsClassifiedAndSIGTERMStopsCleanly() throws {
@@ -259,9 +269,9 @@ import Glibc
 
     @Test func unwritableResultsAreRetriedWithoutLosingInput() throws {
         let root = try Fixtures.temporaryFolder()
-        let daemon = try Self.start(root)
+        let daemon = try Self.start(root, ["--instance", "w"])
         // A folder where the results log should be: every write fails (even for root).
-        try FileManager.default.createDirectory(atPath: root + "/results/results.jsonl", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/results/w.jsonl", withIntermediateDirectories: true)
         let expected = try Self.drop(5, into: root)
         #expect(daemon.wait(for: "cannot write results; will retry", seconds: 60), "\(daemon.standardError)")
         // The batch in hand stays in processing/; files that arrived after it wait in
@@ -272,7 +282,7 @@ import Glibc
             return !held.isEmpty && held.union(Self.names(root + "/incoming")) == Set(expected.keys)
         }, "processing: \(Self.processing(root).sorted()), incoming: \(Self.names(root + "/incoming").sorted())")
         #expect(Self.names(root + "/done").isEmpty)
-        try FileManager.default.removeItem(atPath: root + "/results/results.jsonl")
+        try FileManager.default.removeItem(atPath: root + "/results/w.jsonl")
         #expect(Self.waitUntil(seconds: 60) { Self.names(root + "/done").count == 5 })
         daemon.process.terminate()
         #expect(daemon.finish() == 0)

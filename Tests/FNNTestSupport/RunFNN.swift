@@ -141,6 +141,27 @@ package final class RunningFNN {
         kill(process.processIdentifier, SIGSTOP)
     }
 
+    /// Freezes it (`SIGSTOP`) and waits, at most `seconds`, until the kernel reports it
+    /// stopped (state `T` in `/proc/PID/stat`); returns whether it is. Once it is, nothing
+    /// it holds can change until `resume()`.
+    package func pauseAndWait(seconds: Double = 30) -> Bool {
+        pause()
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if isStopped { return true }
+            usleep(1_000)
+        }
+        return isStopped
+    }
+
+    /// Whether the kernel reports it stopped (Linux: the state field of `/proc/PID/stat`).
+    package var isStopped: Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[close...].dropFirst(2).first == "T"
+    }
+
     /// Lets it run again after `pause()` (`SIGCONT`).
     package func resume() {
         kill(process.processIdentifier, SIGCONT)

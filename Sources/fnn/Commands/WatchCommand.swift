@@ -13,8 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             Folders (created if missing): DIR/incoming, where producers drop files (best: \
             write elsewhere or under a dot-name, then rename in); DIR/processing; DIR/done \
-            and DIR/failed, where each input ends; DIR/results/results.jsonl, with one line \
-            per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
+            and DIR/failed, where each input ends; DIR/results/INSTANCE.jsonl, this \
+            process's log, with one line per input ({"file","prediction","confidence","probabilities","model_sha256"} or \
             {"file","error","error_code","model_sha256"}), written and flushed to disk \
             before the input is moved to done/ or failed/; each line names its claim id, \
             and a name that is not UTF-8 also has file_bytes (hex). A failed input also gets \
@@ -28,6 +28,16 @@ struct WatchCommand: AsyncParsableCommand {
             and incoming/ is rescanned every --rescan-seconds and after an inotify overflow. \
             Dot-files and temporary names (.tmp, .part, ~) are ignored.
 
+            Any number of fnn watch processes, on one machine or several sharing DIR, may \
+            serve one folder: each claims files into claim folders that name its instance, \
+            holds a lock on DIR/processing/.instances/INSTANCE.lock while it lives and \
+            writes only its own log (follow them all with tail -F DIR/results/*.jsonl). \
+            The claims of a process that dies are adopted and finished by a live one, \
+            within about a second of the death on a local file system (on NFS, once the \
+            dead client's lock lease expires); the claims of a live process are never \
+            touched. On NFS, SMB or CephFS, where inotify sees nothing written by other \
+            machines, use --poll.
+
             Replacing the --model file reloads it after checking its checksums and a \
             self-test; a damaged or unfit model is refused and the old one keeps serving. \
             SIGTERM or SIGINT stops intake, finishes the batch in hand and exits 0.
@@ -36,6 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
               fnn watch /srv/digits
               fnn watch /srv/digits --model /etc/fnn/model.fnn --log-format json
               fnn watch /srv/digits --once      # the backlog, then exit (cron, tests)
+              fnn watch /mnt/nfs/digits --poll 2 --instance "$(hostname)-a"
             """
     )
 
@@ -57,11 +68,30 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where files that could not be classified go (default: DIR/failed).", valueName: "dir"))
     var failed: String?
 
-    @Option(help: ArgumentHelp("Where the results log goes (default: DIR/results).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where the results logs go, one per instance (default: DIR/results).", valueName: "dir"))
     var results: String?
 
     @Flag(help: "Process what is waiting, then exit.")
     var once = false
+
+    @Option(
+        help: ArgumentHelp(
+            "This process's name among those serving the folder: its log is results/NAME.jsonl and its claim folders carry it. Letters, digits, '.', '_' and '-', not starting with '.' or '-' (default: HOST-K, K the lowest number no live process holds).",
+            valueName: "name"))
+    var instance: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Rescan incoming/ this often instead of watching it with inotify: for NFS, SMB and CephFS, where files written by other machines bring no event.",
+            valueName: "s"))
+    var poll: Double?
+
+    @Option(
+        name: .customLong("min-age"),
+        help: ArgumentHelp(
+            "Take a file only once it has not been modified for this long, so that half-copied files are left (default: 2 with --poll, else 0).",
+            valueName: "s"))
+    var minimumAge: Double?
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("The format of the log lines.", valueName: "format"))
     var logFormat: StandardErrorLogHandler.Format = .text
@@ -69,7 +99,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: ArgumentHelp("The least severe log lines to write.", valueName: "level"))
     var logLevel: LogLevel = .info
 
-    @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop.", valueName: "s"))
+    @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop (with --poll, the poll interval instead).", valueName: "s"))
     var rescanSeconds: Double = 30
 
     @Option(name: .customLong("settle-seconds"), help: ArgumentHelp("Fail a file that is still not a complete PNG after this long unchanged.", valueName: "s"))
@@ -82,6 +112,11 @@ struct WatchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
+        if let instance, let problem = WatchInstance.problem(with: instance) {
+            throw ValidationError("--instance \(BytePath.escape(instance)) \(problem).")
+        }
+        if let poll, !(poll > 0 && poll.isFinite) { throw ValidationError("--poll must be a positive number of seconds.") }
+        if let minimumAge, !(minimumAge >= 0 && minimumAge.isFinite) { throw ValidationError("--min-age must be 0 or more seconds.") }
     }
 
     func run() async throws {
@@ -96,13 +131,15 @@ struct WatchCommand: AsyncParsableCommand {
             incoming: incoming ?? standard.incoming, processing: processing ?? standard.processing,
             done: done ?? standard.done, failed: failed ?? standard.failed, results: results ?? standard.results)
         try FileSystem.createDirectories(root)
+        try WatchProcessor.prepareFolders(layout)
+        let owner = try WatchInstance.acquire(instance, in: layout)
         let processor = WatchProcessor(
-            layout: layout, settleSeconds: settleSeconds,
+            layout: layout, instance: owner.name, settleSeconds: settleSeconds, minimumAge: minimumAge ?? (poll == nil ? 0 : 2),
             limits: images.limits, threads: images.threadCount)
-        try processor.prepareFolders()
         let serving = try FolderWatcher.load(model)
         let watcher = FolderWatcher(
-            processor: processor, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds, logger: logger)
+            processor: processor, instance: owner, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds,
+            pollSeconds: poll, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))

@@ -11,7 +11,7 @@ import Glibc
 @Suite struct WatchProcessorTests {
     static func setUp() throws -> WatchProcessor {
         let root = try Fixtures.temporaryFolder()
-        let processor = WatchProcessor(layout: WatchLayout(root: root), threads: 1)
+        let processor = WatchProcessor(layout: WatchLayout(root: root), instance: "test", threads: 1)
         try processor.prepareFolders()
         return processor
     }
@@ -27,9 +27,16 @@ import Glibc
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    /// A claim folder in `processing` holding `files`, as a crashed run leaves it.
+    /// A claim folder of `processor`'s instance holding `files`, as a crashed run of that
+    /// instance leaves it.
     static func stage(_ processor: WatchProcessor, id: String, _ files: [String: Data]) throws {
-        let folder = processor.layout.processing + "/" + id
+        try stage(processor, folder: "claim-\(processor.instance)-" + id.dropFirst("claim-".count), files)
+    }
+
+    /// The folder `folder` in `processing` holding `files` (another instance's claim, or
+    /// an ownerless `claim-<16 hex>` of an fnn from before instances).
+    static func stage(_ processor: WatchProcessor, folder name: String, _ files: [String: Data]) throws {
+        let folder = processor.layout.processing + "/" + name
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, data) in files { try data.write(to: URL(fileURLWithPath: folder + "/" + name)) }
     }
@@ -44,7 +51,7 @@ import Glibc
         try Data(line.utf8).write(to: URL(fileURLWithPath: processor.logPath))
         #expect(processor.recover().isEmpty)
         #expect(FileManager.default.fileExists(atPath: processor.layout.done + "/a.png"))
-        #expect(!FileManager.default.fileExists(atPath: processor.layout.processing + "/" + Self.claimA))
+        #expect(Self.names(processor.layout.processing).isEmpty)
         #expect(try String(contentsOfFile: processor.logPath, encoding: .utf8) == line)
     }
 
@@ -97,7 +104,7 @@ import Glibc
         try Self.stage(processor, id: Self.claimA, [:])
         try Self.stage(processor, id: Self.claimB, ["b.png": try Self.digit()])
         #expect(processor.recover() == [WatchProcessor.Batch(id: Self.claimB, names: [BytePath("b.png")])])
-        #expect(Self.names(processor.layout.processing) == [Self.claimB])
+        #expect(Self.names(processor.layout.processing) == ["claim-test-00000000000000b2"])
     }
 
     /// An empty batch handed to `process` removes its folder instead of leaving it.
@@ -163,7 +170,7 @@ import Glibc
     @Test func namesThatAreNotUTF8AreMatchedByTheirBytes() throws {
         let processor = try Self.setUp()
         let name = BytePath(bytes: Array("caf".utf8) + [0xE9] + Array(".png".utf8))
-        let folder = processor.layout.processing + "/" + Self.claimA
+        let folder = processor.layout.processing + "/claim-test-00000000000000a1"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = BytePath(folder).appending(name)
         let data = try Self.digit()
