@@ -157,7 +157,7 @@ import Glibc
         let daemon = try Self.start(root, ["--rescan-seconds", "0.2", "--settle-seconds", "3600", "--log-level", "debug"])
         let bytes = Self.digits[7].1
         let path = root + "/incoming/slow.png"
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        let handle = try #require(FileHandle(forWritingAtPath: { _ = FileManager.default.createFile(atPath: path, contents: nil); return path }()))
         handle.write(Data(bytes.prefix(bytes.count / 2)))
         // Two more looks at it after the write (the first may have read it just before):
         // the daemon has seen the half-written file, and left it.
