@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The HTTP face (fnn serve, fnn watch --listen): Hummingbird without its optional
+        // traits (swift-configuration, full Foundation), and Prometheus through swift-metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -92,12 +97,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FNNHTTP",
+            dependencies: [
+                "FNNPrediction", "FNNFormat", "FNNImage", "FNNInference", "FNNModel", "FNNSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The umbrella: re-exports every floor for programs that use fnn as a library.
         .target(
             name: "FNNKit",
             dependencies: [
                 "FNNSupport", "FNNMath", "FNNModel", "FNNFormat", "FNNData", "FNNInference", "FNNTraining",
-                "FNNImage", "FNNPictures", "FNNPrediction", "FNNService",
+                "FNNImage", "FNNPictures", "FNNPrediction", "FNNService", "FNNHTTP",
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,6 +126,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

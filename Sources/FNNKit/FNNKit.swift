@@ -1,6 +1,7 @@
 // FNNKit is the umbrella of fnn's library targets: importing it imports them all.
 @_exported import FNNData
 @_exported import FNNFormat
+@_exported import FNNHTTP
 @_exported import FNNImage
 @_exported import FNNInference
 @_exported import FNNMath

@@ -52,7 +52,22 @@ package struct BatchPredictor: Sendable {
 
     /// Classifies `entries`, in their order.
     package func predict(_ entries: [ImageCollection.Entry]) -> [PredictionResult] {
-        let digits = decodeInParallel(entries)
+        let outcomes = classify(decodeInParallel(entries))
+        return zip(entries, outcomes).map { entry, outcome in
+            PredictionResult(path: entry.path, relativePath: entry.relativePath, outcome: outcome, location: entry.location)
+        }
+    }
+
+    /// Classifies PNG files held in memory (an HTTP request's bodies), in their order.
+    package func predict(pngs: [[UInt8]]) -> [Result<PredictionResult.Prediction, ImageError>] {
+        classify(inParallel(pngs.count) { index in
+            Result { () throws(ImageError) in try normalizer.normalize(try decoder.decode(pngs[index])) }
+        })
+    }
+
+    /// The predictions for normalised digits (failures passed through), from one batched
+    /// forward pass over the good ones.
+    func classify(_ digits: [Result<[UInt8], ImageError>]) -> [Result<PredictionResult.Prediction, ImageError>] {
         let good = digits.indices.filter { if case .success = digits[$0] { true } else { false } }
         var pixels = [UInt8]()
         pixels.reserveCapacity(good.count * 784)
@@ -60,37 +75,40 @@ package struct BatchPredictor: Sendable {
             if case .success(let digit) = digits[index] { pixels += digit }
         }
         let probabilities = classifier.probabilities(pixels: pixels, count: good.count, threads: threads)
-        var results = entries.indices.map { index in
-            PredictionResult(
-                path: entries[index].path, relativePath: entries[index].relativePath,
-                outcome: .failure(ImageError(.unreadable, "")), location: entries[index].location)
-        }
-        for (index, entry) in digits.enumerated() {
-            if case .failure(let error) = entry { results[index].outcome = .failure(error) }
+        var outcomes = digits.map { digit -> Result<PredictionResult.Prediction, ImageError> in
+            switch digit {
+            case .failure(let error): .failure(error)
+            case .success: .failure(ImageError(.unreadable, ""))
+            }
         }
         for (position, index) in good.enumerated() {
             let row = probabilities[position]
             guard row.allSatisfy(\.isFinite) else {
-                results[index].outcome = .failure(
+                outcomes[index] = .failure(
                     ImageError(.nonFiniteOutput, "the model's outputs for this image are not finite numbers (its weights overflow)"))
                 continue
             }
             var best = 0
             for column in row.indices where row[column] > row[best] { best = column }
-            results[index].outcome = .success(
+            outcomes[index] = .success(
                 PredictionResult.Prediction(
                     classIndex: best, label: model.metadata.label(best), confidence: row[best], probabilities: row,
                     normalized: Array(pixels[(position * 784)..<((position + 1) * 784)])))
         }
-        return results
+        return outcomes
     }
 
     /// Reads, decodes and normalises files on `threads` threads.
     func decodeInParallel(_ paths: [ImageCollection.Entry]) -> [Result<[UInt8], ImageError>] {
-        var results = [Result<[UInt8], ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: paths.count)
-        let workers = min(threads, max(1, paths.count))
+        inParallel(paths.count) { digit(of: paths[$0]) }
+    }
+
+    /// `work(0..<count)` on `threads` threads, in order.
+    private func inParallel<T: Sendable>(_ count: Int, _ work: @Sendable (Int) -> Result<T, ImageError>) -> [Result<T, ImageError>] {
+        var results = [Result<T, ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: count)
+        let workers = min(threads, max(1, count))
         if workers == 1 {
-            for (index, path) in paths.enumerated() { results[index] = digit(of: path) }
+            for index in 0..<count { results[index] = work(index) }
             return results
         }
         results.withUnsafeMutableBufferPointer { buffer in
@@ -98,8 +116,8 @@ package struct BatchPredictor: Sendable {
             nonisolated(unsafe) let slots = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var index = worker
-                while index < paths.count {
-                    slots[index] = digit(of: paths[index])
+                while index < count {
+                    slots[index] = work(index)
                     index += workers
                 }
             }

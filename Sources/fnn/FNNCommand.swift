@@ -8,7 +8,7 @@ struct FNNCommand: AsyncParsableCommand {
         commandName: "fnn",
         abstract: "Train, inspect, convert and run feed-forward networks that read handwritten digits.",
         version: FNNVersion.description,
-        subcommands: [PredictCommand.self, ReportCommand.self, WatchCommand.self, TrainCommand.self, EvaluateCommand.self, InspectCommand.self, ConvertCommand.self, ExportCommand.self]
+        subcommands: [PredictCommand.self, ReportCommand.self, WatchCommand.self, ServeCommand.self, TrainCommand.self, EvaluateCommand.self, InspectCommand.self, ConvertCommand.self, ExportCommand.self]
     )
 
     static func main() async {

@@ -6,7 +6,7 @@ import Testing
 /// The help texts users read first.
 @Suite struct HelpTests {
     /// Every subcommand of `fnn`, in the order `fnn --help` lists them.
-    static let commands = ["predict", "report", "watch", "train", "evaluate", "inspect", "convert", "export-png"]
+    static let commands = ["predict", "report", "watch", "serve", "train", "evaluate", "inspect", "convert", "export-png"]
 
     /// ArgumentParser wraps help at the terminal's width, which it takes from COLUMNS and
     /// LINES before asking the terminal: fixing both makes the text the same everywhere.

@@ -93,12 +93,6 @@ struct WatchCommand: AsyncParsableCommand {
             valueName: "s"))
     var minimumAge: Double?
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp("The format of the log lines.", valueName: "format"))
-    var logFormat: StandardErrorLogHandler.Format = .text
-
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("The least severe log lines to write.", valueName: "level"))
-    var logLevel: LogLevel = .info
-
     @Option(name: .customLong("rescan-seconds"), help: ArgumentHelp("Rescan incoming/ this often as a backstop (with --poll, the poll interval instead).", valueName: "s"))
     var rescanSeconds: Double = 30
 
@@ -109,6 +103,8 @@ struct WatchCommand: AsyncParsableCommand {
     var shutdownSeconds: Double = 30
 
     @OptionGroup var images: ImageOptions
+
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard rescanSeconds > 0, settleSeconds >= 0, shutdownSeconds > 0 else { throw ValidationError("--rescan-seconds and --shutdown-seconds must be positive.") }
@@ -121,9 +117,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         BLAS.useSingleThread()
-        let format = logFormat
-        let level = logLevel.level
-        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, format: format, level: level) }
+        log.bootstrap()
         let logger = Logger(label: "fnn.watch")
         let root = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         let standard = WatchLayout(root: root)
@@ -146,13 +140,4 @@ struct WatchCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }
-}
-
-extension StandardErrorLogHandler.Format: ExpressibleByArgument {}
-
-/// The levels of `--log-level`, from the most to the least verbose.
-enum LogLevel: String, ExpressibleByArgument, CaseIterable {
-    case trace, debug, info, notice, warning, error, critical
-
-    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
 }

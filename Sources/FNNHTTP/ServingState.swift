@@ -1,0 +1,65 @@
+import FNNFormat
+import FNNModel
+import FNNPrediction
+import Metrics
+import Synchronization
+
+/// What a server is serving and whether it takes work: the model (with its SHA-256 and
+/// when it was loaded), and whether a drain has begun. Shared by the request handlers;
+/// swapping the model is one locked assignment, so a request runs wholly on the old model
+/// or wholly on the new one.
+package final class ServingState: Sendable {
+    /// The model in service.
+    package struct Served: Sendable {
+        package var predictor: BatchPredictor
+        /// The model file's path, or nil for the bundled model.
+        package var path: String?
+        package var sha256: String
+        /// Seconds since the Unix epoch when it was loaded.
+        package var loadedAt: Double
+
+        package init(predictor: BatchPredictor, path: String?, sha256: String, loadedAt: Double) {
+            self.predictor = predictor
+            self.path = path
+            self.sha256 = sha256
+            self.loadedAt = loadedAt
+        }
+    }
+
+    private let state: Mutex<(served: Served?, draining: Bool)>
+
+    package init(_ served: Served?) {
+        state = Mutex((served, false))
+    }
+
+    package var served: Served? { state.withLock { $0.served } }
+
+    package func replace(with served: Served) {
+        state.withLock { $0.served = served }
+    }
+
+    /// From now on, readiness says no: the process is stopping.
+    package func beginDrain() {
+        state.withLock { $0.draining = true }
+    }
+
+    /// Why the server is not ready, or nil when it is.
+    package var notReadyReason: String? {
+        state.withLock { state in
+            if state.draining { return "draining: the process is shutting down" }
+            if state.served == nil { return "no model loaded" }
+            return nil
+        }
+    }
+}
+
+
+/// The served model as metrics: `fnn_model_info{sha256,path} 1` and
+/// `fnn_model_load_timestamp_seconds`, and reloads accepted and refused.
+package enum ModelInfoMetrics {
+    package static func record(_ served: ServingState.Served?) {
+        guard let served else { return }
+        Gauge(label: "fnn_model_info", dimensions: [("sha256", served.sha256), ("path", served.path ?? "bundled")]).record(1)
+        Gauge(label: "fnn_model_load_timestamp_seconds").record(served.loadedAt)
+    }
+}
