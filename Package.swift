@@ -93,6 +93,7 @@ let package = Package(
             dependencies: [
                 "FNNPrediction", "FNNFormat", "FNNImage", "FNNInference", "FNNModel", "FNNSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -100,7 +101,7 @@ let package = Package(
         .target(
             name: "FNNHTTP",
             dependencies: [
-                "FNNPrediction", "FNNFormat", "FNNImage", "FNNInference", "FNNModel", "FNNSupport",
+                "FNNService", "FNNPrediction", "FNNFormat", "FNNImage", "FNNInference", "FNNModel", "FNNSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

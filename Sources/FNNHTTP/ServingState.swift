@@ -57,8 +57,13 @@ package final class ServingState: Sendable {
 /// The served model as metrics: `fnn_model_info{sha256,path} 1` and
 /// `fnn_model_load_timestamp_seconds`, and reloads accepted and refused.
 package enum ModelInfoMetrics {
-    package static func record(_ served: ServingState.Served?) {
+    /// Records `served` as the model in service, and `replaced` (the one before) as no
+    /// longer in service.
+    package static func record(_ served: ServingState.Served?, replacing replaced: ServingState.Served? = nil) {
         guard let served else { return }
+        if let replaced, replaced.sha256 != served.sha256 {
+            Gauge(label: "fnn_model_info", dimensions: [("sha256", replaced.sha256), ("path", replaced.path ?? "bundled")]).record(0)
+        }
         Gauge(label: "fnn_model_info", dimensions: [("sha256", served.sha256), ("path", served.path ?? "bundled")]).record(1)
         Gauge(label: "fnn_model_load_timestamp_seconds").record(served.loadedAt)
     }

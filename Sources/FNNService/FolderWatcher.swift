@@ -246,16 +246,9 @@ package struct FolderWatcher: Service {
 
     /// The new model if it loads and passes its checks, else the old one.
     private func reload(_ current: Serving) -> Serving {
-        do {
-            var next = try Self.load(modelPath)
-            guard next.digest != current.digest else { return current }
-            next.predictor = processor.predictor(for: next.model)
-            logger.info("model reloaded", metadata: ["sha256": "\(next.digest.prefix(16))"])
-            return next
-        } catch {
-            logger.error("refused the new model; the previous one keeps serving", metadata: ["error": "\(error)"])
-            return current
-        }
+        guard var next = ModelReload.attempt(modelPath, replacing: current.digest, logger: logger) else { return current }
+        next.predictor = processor.predictor(for: next.model)
+        return next
     }
 }
 

@@ -1,6 +1,7 @@
 import FNNKit
 import FNNTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// `fnn serve` as a real process on a loopback port, spoken to over HTTP.
@@ -134,6 +135,70 @@ import Testing
         #expect(answered.json?["prediction"] as? String == Self.digits[3].label)
         #expect(server.process.finish(seconds: 30) == 0)
         #expect(server.process.standardError.contains("stopped"))
+    }
+
+    @Test func aModelSwapUnderLoadFailsNoRequest() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let bundled = try BundledModel.load()
+        let first = try ModelFile.encode(try bundled.converted(to: .f32))
+        let second = try ModelFile.encode(bundled)
+        let path = folder + "/model.fnn"
+        try Data(first).write(to: URL(fileURLWithPath: path))
+        let server = try ServingFNN(["serve", "--model", path])
+        let probe = try server.connect()
+        let before = try #require(try probe.request("GET", "/readyz").json?["model_sha256"] as? String)
+        #expect(before == SHA256Digest.hexDigest(first))
+        // Requests without pause on two connections while the model is swapped.
+        let port = server.port
+        let png = Self.digits[5].png
+        let stop = StopFlag()
+        // Plain threads, not tasks: a blocking loop on the cooperative pool would starve
+        // the test itself.
+        let results = Mutex<[(sent: Int, failed: Int)]>([])
+        let label = Self.digits[5].label
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                var sent = 0
+                var failed = 0
+                if let http = try? LoopbackConnection(port: port) {
+                    while !stop.isRaised {
+                        let reply = try? http.request("POST", "/v1/predict", headers: ["Content-Type": "image/png"], body: png)
+                        sent += 1
+                        if reply?.status != 200 || reply?.json?["prediction"] as? String != label { failed += 1 }
+                    }
+                } else {
+                    failed = 1
+                }
+                results.withLock { $0.append((sent, failed)) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try Data(second).write(to: URL(fileURLWithPath: folder + "/.incoming.fnn"))
+        #expect(rename(folder + "/.incoming.fnn", path) == 0)
+        let after = SHA256Digest.hexDigest(second)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, try probe.request("GET", "/readyz").json?["model_sha256"] as? String != after {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try probe.request("GET", "/readyz").json?["model_sha256"] as? String == after)
+        // A damaged replacement is refused: the model in service stays.
+        try Data(second.prefix(second.count / 2)).write(to: URL(fileURLWithPath: folder + "/.incoming.fnn"))
+        #expect(rename(folder + "/.incoming.fnn", path) == 0)
+        #expect(server.process.wait(for: "refused the new model", seconds: 20))
+        try await Task.sleep(for: .milliseconds(300))
+        stop.raise()
+        while results.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        let sent = results.withLock { $0.reduce(0) { $0 + $1.sent } }
+        let failed = results.withLock { $0.reduce(0) { $0 + $1.failed } }
+        #expect(failed == 0, "\(failed) of \(sent) requests failed during the swap")
+        #expect(sent > 20)
+        let metrics = try Self.parseExposition(try probe.request("GET", "/metrics").text)
+        #expect(metrics["fnn_model_reloads_total{result=\"accepted\"}"] == 1)
+        #expect(metrics["fnn_model_reloads_total{result=\"refused\"}"] == 1)
+        #expect(metrics["fnn_model_info{sha256=\"\(after)\",path=\"\(path)\"}"] == 1)
+        #expect(metrics["fnn_model_info{sha256=\"\(before)\",path=\"\(path)\"}"] == 0)
+        #expect(try probe.request("POST", "/v1/predict", headers: ["Content-Type": "image/png"], body: png).json?["model_sha256"] as? String == after)
     }
 
     @Test func badSettingsAreUsageErrors() throws {

@@ -102,14 +102,28 @@ struct ServeCommand: AsyncParsableCommand {
         ) { bound in
             logger.info("listening", metadata: ["address": "http://\(bound)", "model_sha256": "\(loaded.sha256.prefix(16))"])
         }
-        // Shut down in reverse order: the drain marker first, then the server.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let model {
+            // Replacing the model file: checked and self-tested, exactly as fnn watch does.
+            let limits = images.limits
+            let threads = images.threadCount
+            services.append(.init(
+                service: ModelReloadService(
+                    path: model, current: { state.served?.sha256 ?? "" },
+                    install: { next in
+                        let before = state.served
+                        state.replace(with: ServingState.Served(
+                            predictor: BatchPredictor(model: next.model, limits: limits, threads: threads), path: model,
+                            sha256: next.digest, loadedAt: Date().timeIntervalSince1970))
+                        ModelInfoMetrics.record(state.served, replacing: before)
+                    }, logger: logger),
+                successTerminationBehavior: .ignore))
+        }
+        // Shut down in reverse order: the drain marker first, then the rest.
+        services.append(.init(
+            service: DrainOnShutdown(state: state, delay: .milliseconds(Int64(drainSeconds * 1000))), successTerminationBehavior: .ignore))
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: server),
-                    .init(service: DrainOnShutdown(state: state, delay: .milliseconds(Int64(drainSeconds * 1000))), successTerminationBehavior: .ignore),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }
