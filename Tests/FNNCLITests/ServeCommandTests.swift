@@ -137,7 +137,7 @@ import Testing
         #expect(server.process.standardError.contains("stopped"))
     }
 
-    @Test func aModelSwapUnderLoadFailsNoRequest() async throws {
+    @Test func aModelSwapUnderLoadFailsNoRequest() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let bundled = try BundledModel.load()
@@ -145,9 +145,11 @@ import Testing
         let second = try ModelFile.encode(bundled)
         let path = folder + "/model.fnn"
         try Data(first).write(to: URL(fileURLWithPath: path))
+        // A synchronous test, so that it is never suspended for long between steps when the
+        // whole suite loads the machine; and a new connection for every probe, so that no
+        // keep-alive connection idles past the server's idle timeout meanwhile.
         let server = try ServingFNN(["serve", "--model", path])
-        let probe = try server.connect()
-        let before = try #require(try probe.request("GET", "/readyz").json?["model_sha256"] as? String)
+                let before = try #require(try server.connect().request("GET", "/readyz").json?["model_sha256"] as? String)
         #expect(before == SHA256Digest.hexDigest(first))
         // Requests without pause on two connections while the model is swapped.
         let port = server.port
@@ -173,32 +175,32 @@ import Testing
                 results.withLock { $0.append((sent, failed)) }
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        usleep(300000)
         try Data(second).write(to: URL(fileURLWithPath: folder + "/.incoming.fnn"))
         #expect(rename(folder + "/.incoming.fnn", path) == 0)
         let after = SHA256Digest.hexDigest(second)
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, try probe.request("GET", "/readyz").json?["model_sha256"] as? String != after {
-            try await Task.sleep(for: .milliseconds(20))
+        while Date() < deadline, try server.connect().request("GET", "/readyz").json?["model_sha256"] as? String != after {
+            usleep(20000)
         }
-        #expect(try probe.request("GET", "/readyz").json?["model_sha256"] as? String == after)
+        #expect(try server.connect().request("GET", "/readyz").json?["model_sha256"] as? String == after)
         // A damaged replacement is refused: the model in service stays.
         try Data(second.prefix(second.count / 2)).write(to: URL(fileURLWithPath: folder + "/.incoming.fnn"))
         #expect(rename(folder + "/.incoming.fnn", path) == 0)
         #expect(server.process.wait(for: "refused the new model", seconds: 20))
-        try await Task.sleep(for: .milliseconds(300))
+        usleep(300000)
         stop.raise()
-        while results.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        while results.withLock({ $0.count }) < 2 { usleep(10000) }
         let sent = results.withLock { $0.reduce(0) { $0 + $1.sent } }
         let failed = results.withLock { $0.reduce(0) { $0 + $1.failed } }
         #expect(failed == 0, "\(failed) of \(sent) requests failed during the swap")
         #expect(sent > 20)
-        let metrics = try Self.parseExposition(try probe.request("GET", "/metrics").text)
+        let metrics = try Self.parseExposition(try server.connect().request("GET", "/metrics").text)
         #expect(metrics["fnn_model_reloads_total{result=\"accepted\"}"] == 1)
         #expect(metrics["fnn_model_reloads_total{result=\"refused\"}"] == 1)
         #expect(metrics["fnn_model_info{sha256=\"\(after)\",path=\"\(path)\"}"] == 1)
         #expect(metrics["fnn_model_info{sha256=\"\(before)\",path=\"\(path)\"}"] == 0)
-        #expect(try probe.request("POST", "/v1/predict", headers: ["Content-Type": "image/png"], body: png).json?["model_sha256"] as? String == after)
+        #expect(try server.connect().request("POST", "/v1/predict", headers: ["Content-Type": "image/png"], body: png).json?["model_sha256"] as? String == after)
     }
 
     @Test func badSettingsAreUsageErrors() throws {
