@@ -1,6 +1,7 @@
 import FNNImage
 import FNNModel
 import FNNPrediction
+import FNNService
 import FNNSupport
 import Foundation
 import Hummingbird
@@ -35,7 +36,8 @@ package struct HTTPLimits: Sendable {
 }
 
 /// Answers fnn's HTTP endpoints:
-/// - `GET /healthz`: 200 while the process is alive and answering;
+/// - `GET /healthz`: 200 while the process is alive and answering (and, for `fnn watch`,
+///   its loop turns);
 /// - `GET /readyz`: 200 when a model is loaded (and passed its self-test) and no drain has
 ///   begun, else 503 with a JSON reason;
 /// - `GET /metrics`: Prometheus text exposition;
@@ -58,17 +60,24 @@ package struct ClassifierResponder: HTTPResponder {
     let predicts: Bool
     /// Readiness beyond the model: the watch's folders, for example.
     let extraReadiness: @Sendable () -> String?
+    /// Why the process is not alive (its loop stuck), or nil: `/healthz` answers 503 then.
+    let liveness: @Sendable () -> String?
+    /// Runs before each scrape of `/metrics`: gauges that are read, not kept (backlogs).
+    let beforeScrape: @Sendable () -> Void
     private let inFlight = InFlight()
 
     package init(
         state: ServingState, limits: HTTPLimits, registry: PrometheusCollectorRegistry, predicts: Bool,
-        extraReadiness: @escaping @Sendable () -> String? = { nil }
+        extraReadiness: @escaping @Sendable () -> String? = { nil }, liveness: @escaping @Sendable () -> String? = { nil },
+        beforeScrape: @escaping @Sendable () -> Void = {}
     ) {
         self.state = state
         self.limits = limits
         self.registry = registry
         self.predicts = predicts
         self.extraReadiness = extraReadiness
+        self.liveness = liveness
+        self.beforeScrape = beforeScrape
     }
 
     private final class InFlight: Sendable {
@@ -118,6 +127,9 @@ package struct ClassifierResponder: HTTPResponder {
         }
         switch endpoint {
         case "/healthz":
+            if let problem = liveness() {
+                return Self.json(.serviceUnavailable, .object([("status", .string("stuck")), ("reason", .string(problem))]))
+            }
             return Self.json(.ok, .object([("status", .string("alive"))]))
         case "/readyz":
             if let reason = state.notReadyReason ?? extraReadiness() {
@@ -127,6 +139,7 @@ package struct ClassifierResponder: HTTPResponder {
             if let served = state.served { members.append(("model_sha256", .string(served.sha256))) }
             return Self.json(.ok, .object(members))
         case "/metrics":
+            beforeScrape()
             let text = registry.emitToString() + ProcessMetrics.exposition()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

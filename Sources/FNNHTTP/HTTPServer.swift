@@ -1,3 +1,4 @@
+import FNNService
 import FNNSupport
 import Hummingbird
 import Logging
@@ -54,7 +55,9 @@ package enum HTTPServer {
         _ responder: ClassifierResponder, listen: ListenAddress, idleTimeout: Duration, logger: Logger,
         onListening: @escaping @Sendable (ListenAddress) -> Void
     ) -> some Service {
-        Application(
+        // The process's start time is taken now, not at the first scrape.
+        _ = ProcessMetrics.startTime
+        return Application(
             responder: responder,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "fnn"),

@@ -58,8 +58,23 @@ package enum ProcessMetrics {
         return max(0, count - 1)
     }
 
-    /// When the process started, taken the first time it is asked for (at server start).
+    /// When the process started: from `/proc/self/stat` (its start in clock ticks after
+    /// boot) and `/proc/stat` (the boot time) on Linux, else the first time it is asked for.
     package static let startTime: Double = {
+        #if os(Linux)
+        if let stat = try? FileBytes.read("/proc/self/stat", limit: 1 << 12),
+            let system = try? FileBytes.read("/proc/stat", limit: 1 << 20),
+            let close = stat.lastIndex(of: UInt8(ascii: ")")),
+            // Fields after the command name: state is field 3, starttime field 22.
+            case let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " ")), fields.count > 19,
+            let ticks = Double(String(decoding: fields[19], as: UTF8.self)),
+            let bootLine = String(decoding: system, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let boot = Double(bootLine.dropFirst(6).filter { $0 != " " })
+        {
+            let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
+            if hertz > 0 { return boot + ticks / hertz }
+        }
+        #endif
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

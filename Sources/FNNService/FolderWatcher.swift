@@ -45,11 +45,19 @@ package struct FolderWatcher: Service {
     /// The model loaded and checked before the service started, so that it is loaded
     /// and self-tested once; `nil` to load it when the service starts.
     let initial: Serving?
+    /// Where the model in service is published (for `--listen`'s readiness and model
+    /// metrics), once it is ready to classify and after each reload.
+    let state: ServingState?
+    /// Beaten at every turn of the loop, for the liveness probe.
+    let heartbeat: Heartbeat?
 
     package init(
         processor: WatchProcessor, instance: WatchInstance, modelPath: String?, serving: Serving? = nil, once: Bool,
-        rescanSeconds: Double = 30, pollSeconds: Double? = nil, batchLimit: Int = 2048, logger: Logger
+        rescanSeconds: Double = 30, pollSeconds: Double? = nil, batchLimit: Int = 2048, state: ServingState? = nil,
+        heartbeat: Heartbeat? = nil, logger: Logger
     ) {
+        self.state = state
+        self.heartbeat = heartbeat
         self.processor = processor
         self.instance = instance
         self.modelPath = modelPath
@@ -83,6 +91,7 @@ package struct FolderWatcher: Service {
         processor.repairLog()
         var serving = try initial ?? Self.load(modelPath)
         serving.predictor = processor.predictor(for: serving.model)
+        publish(serving)
         logger.info(
             "serving",
             metadata: [
@@ -107,6 +116,7 @@ package struct FolderWatcher: Service {
             var lastScan = WatchProcessor.now()
             var lastRecovery = lastScan
             while !stop.isRaised && !Task.isCancelled {
+                heartbeat?.beat()
                 #if canImport(Glibc)
                 var events = inotify.next(milliseconds: 100)
                 // A burst arrives over time: keep gathering while events keep coming (each
@@ -218,10 +228,13 @@ package struct FolderWatcher: Service {
     private func process(_ claimed: WatchProcessor.Batch, serving: Serving) async {
         var batch = claimed
         var attempt = 0
+        let started = WatchProcessor.now()
         while true {
             do {
                 let predictor = serving.predictor ?? processor.predictor(for: serving.model)
                 let outcomes = try processor.process(batch, predictor: predictor, modelDigest: serving.digest)
+                WatchMetrics.record(outcomes, latency: WatchProcessor.now() - (claimed.claimedAt ?? started))
+                heartbeat?.beat()
                 for outcome in outcomes {
                     if let error = outcome.error {
                         logger.warning("failed", metadata: ["file": .stringConvertible(outcome.name), "reason": "\(error)"])
@@ -234,6 +247,7 @@ package struct FolderWatcher: Service {
             } catch {
                 attempt += 1
                 logger.error("cannot write results; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                heartbeat?.beat()
                 try? await Task.sleep(for: .seconds(min(30, attempt)))
                 if Task.isCancelled { return }
                 // Part of the batch may have been logged before the failure: those
@@ -248,7 +262,17 @@ package struct FolderWatcher: Service {
     private func reload(_ current: Serving) -> Serving {
         guard var next = ModelReload.attempt(modelPath, replacing: current.digest, logger: logger) else { return current }
         next.predictor = processor.predictor(for: next.model)
+        publish(next)
         return next
+    }
+
+    /// Publishes `serving` as the model in service.
+    private func publish(_ serving: Serving) {
+        guard let state, let predictor = serving.predictor else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        state.replace(with: ServingState.Served(
+            predictor: predictor, path: modelPath, sha256: serving.digest, loadedAt: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9))
     }
 }
 

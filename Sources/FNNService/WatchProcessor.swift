@@ -89,6 +89,8 @@ package struct WatchProcessor: Sendable {
         package var name: BytePath
         package var prediction: String?
         package var error: String?
+        /// fnn's error code of a failure (`not-png`, `truncated`, …).
+        package var errorCode: String? = nil
     }
 
     /// Inputs claimed together: the claim id names their folder in `processing`.
@@ -98,10 +100,13 @@ package struct WatchProcessor: Sendable {
         package var id: String
         /// The inputs' names (as they will be in `done` or `failed`).
         package var names: [BytePath]
+        /// When this process claimed them (`now()`), or nil for a batch found by recovery.
+        package var claimedAt: Double?
 
-        package init(id: String, names: [BytePath]) {
+        package init(id: String, names: [BytePath], claimedAt: Double? = nil) {
             self.id = id
             self.names = names
+            self.claimedAt = claimedAt
         }
     }
 
@@ -133,6 +138,27 @@ package struct WatchProcessor: Sendable {
     /// temporary names, whatever its type.
     package func scanIncoming() -> [BytePath] {
         Self.entries(in: BytePath(layout.incoming)).filter { !WatchLayout.isIgnored($0.lossy) }
+    }
+
+    /// The files waiting in `incoming` (what `scanIncoming()` would take) and those in
+    /// the claim folders of `processing` (every instance's), for the backlog gauges.
+    package func backlog() -> (incoming: Int, processing: Int) {
+        let processing = BytePath(layout.processing)
+        var claimed = 0
+        for name in Self.entries(in: processing) where name.bytes.first != UInt8(ascii: ".") {
+            let path = processing.appending(name)
+            claimed += Self.parseClaimFolder(name) != nil && FileSystem.isDirectory(path) ? Self.entries(in: path).count : 1
+        }
+        return (scanIncoming().count, claimed)
+    }
+
+    /// The first folder of the layout this process cannot write to, with the reason, or
+    /// nil when it can write to them all (for readiness).
+    package func unwritableFolder() -> String? {
+        for folder in layout.all + [layout.reasons] where access(folder, W_OK) != 0 {
+            return "\(BytePath.escape(folder)) is not writable (\(String(cString: strerror(errno))))"
+        }
+        return nil
     }
 
     /// Whether an earlier run, or a batch whose move failed, left anything in `processing`.
@@ -173,7 +199,7 @@ package struct WatchProcessor: Sendable {
                 // every claim folder that no other process changes meanwhile.
                 lock = namesLock()
                 guard let id = makeClaimFolder() else { return nil }
-                batch = Batch(id: id, names: [])
+                batch = Batch(id: id, names: [], claimedAt: Self.now())
                 folder = claimFolder(id)
                 taken = namesInUse()
             }
@@ -237,7 +263,7 @@ package struct WatchProcessor: Sendable {
             case .success(let prediction):
                 outcomes.append(Outcome(name: name, prediction: prediction.label, error: nil))
             case .failure(let error):
-                outcomes.append(Outcome(name: name, prediction: nil, error: error.message))
+                outcomes.append(Outcome(name: name, prediction: nil, error: error.message, errorCode: error.code.rawValue))
                 try? Self.writeUnsynced(Array((error.message + "\n").utf8), to: reasonPath(name))
             }
         }

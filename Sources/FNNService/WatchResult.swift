@@ -51,7 +51,8 @@ enum WatchResult {
                 name = BytePath(file)
             }
             recorded[claim, default: [:]][name] = WatchProcessor.Outcome(
-                name: name, prediction: object["prediction"] as? String, error: object["error"] as? String)
+                name: name, prediction: object["prediction"] as? String, error: object["error"] as? String,
+                errorCode: object["error_code"] as? String)
         }
         return recorded
     }

@@ -75,7 +75,7 @@ import Testing
         let metrics = try http.request("GET", "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
-        let samples = try Self.parseExposition(metrics.text)
+        let samples = try PrometheusText.parse(metrics.text)
         #expect(samples["fnn_serve_images_total{outcome=\"classified\"}"] == Double(Self.digits.count + 1 + 5))
         #expect(samples["fnn_serve_failures_total{code=\"no-ink\"}"] == 2)
         #expect(samples["fnn_model_info{sha256=\"\(sha)\",path=\"bundled\"}"] == 1)
@@ -195,7 +195,7 @@ import Testing
         let failed = results.withLock { $0.reduce(0) { $0 + $1.failed } }
         #expect(failed == 0, "\(failed) of \(sent) requests failed during the swap")
         #expect(sent > 20)
-        let metrics = try Self.parseExposition(try server.connect().request("GET", "/metrics").text)
+        let metrics = try PrometheusText.parse(try server.connect().request("GET", "/metrics").text)
         #expect(metrics["fnn_model_reloads_total{result=\"accepted\"}"] == 1)
         #expect(metrics["fnn_model_reloads_total{result=\"refused\"}"] == 1)
         #expect(metrics["fnn_model_info{sha256=\"\(after)\",path=\"\(path)\"}"] == 1)
@@ -215,20 +215,4 @@ import Testing
 
     /// The samples of a Prometheus text exposition, by series (`name{labels}`), checking
     /// every line's syntax on the way.
-    static func parseExposition(_ text: String) throws -> [String: Double] {
-        var samples: [String: Double] = [:]
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
-                throw LoopbackError(description: "not a sample line: \(line)")
-            }
-            let series = String(line[..<space])
-            let name = series.prefix { $0 != "{" }
-            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }), name.first?.isNumber == false,
-                series == name || (series.hasSuffix("}") && series.contains("=\""))
-            else { throw LoopbackError(description: "bad series: \(series)") }
-            samples[series] = value
-        }
-        return samples
-    }
 }

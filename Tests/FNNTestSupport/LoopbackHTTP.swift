@@ -161,3 +161,32 @@ package final class ServingFNN {
 
     package func connect() throws -> LoopbackConnection { try LoopbackConnection(port: port) }
 }
+
+/// Prometheus's text exposition format, parsed strictly enough to catch a malformed line.
+package enum PrometheusText {
+    /// The samples of `text`, by series (`name{label="value",...}`). Throws on a line
+    /// that is neither a `# HELP`/`# TYPE` comment nor a well-formed sample.
+    package static func parse(_ text: String) throws -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# HELP ") { continue }
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
+                    throw LoopbackError(description: "bad TYPE line: \(line)")
+                }
+                continue
+            }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                throw LoopbackError(description: "not a sample line: \(line)")
+            }
+            let series = String(line[..<space])
+            let name = series.prefix { $0 != "{" }
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }), name.first?.isNumber == false,
+                series == name || (series.hasSuffix("}") && series.contains("=\""))
+            else { throw LoopbackError(description: "bad series: \(series)") }
+            samples[series] = value
+        }
+        return samples
+    }
+}

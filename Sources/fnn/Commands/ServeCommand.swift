@@ -90,7 +90,6 @@ struct ServeCommand: AsyncParsableCommand {
         let state = ServingState(ServingState.Served(
             predictor: BatchPredictor(model: loaded.model, limits: images.limits, threads: images.threadCount),
             path: model, sha256: loaded.sha256, loadedAt: Date().timeIntervalSince1970))
-        ModelInfoMetrics.record(state.served)
         let responder = ClassifierResponder(
             state: state,
             limits: HTTPLimits(
@@ -111,11 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
                 service: ModelReloadService(
                     path: model, current: { state.served?.sha256 ?? "" },
                     install: { next in
-                        let before = state.served
                         state.replace(with: ServingState.Served(
                             predictor: BatchPredictor(model: next.model, limits: limits, threads: threads), path: model,
                             sha256: next.digest, loadedAt: Date().timeIntervalSince1970))
-                        ModelInfoMetrics.record(state.served, replacing: before)
                     }, logger: logger),
                 successTerminationBehavior: .ignore))
         }

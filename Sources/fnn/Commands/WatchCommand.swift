@@ -2,6 +2,8 @@ import ArgumentParser
 import FNNKit
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -42,11 +44,22 @@ struct WatchCommand: AsyncParsableCommand {
             self-test; a damaged or unfit model is refused and the old one keeps serving. \
             SIGTERM or SIGINT stops intake, finishes the batch in hand and exits 0.
 
+            With --listen HOST:PORT, an HTTP listener (nothing listens unless asked): GET \
+            /healthz is 200 while the loop turns (503 when it has not for 120 s); GET \
+            /readyz is 200 once the model has passed its self-test and while every folder \
+            is writable, 503 with a JSON reason otherwise and from the moment SIGTERM \
+            starts the shutdown; GET /metrics is Prometheus's text format: \
+            fnn_watch_files_total{outcome}, fnn_watch_failures_total{code}, \
+            fnn_watch_result_latency_seconds (claim to durable result), \
+            fnn_watch_backlog_files{folder}, fnn_watch_batch_files, \
+            fnn_model_reloads_total{result}, fnn_model_info{sha256,path} and process_*.
+
             Examples:
               fnn watch /srv/digits
               fnn watch /srv/digits --model /etc/fnn/model.fnn --log-format json
               fnn watch /srv/digits --once      # the backlog, then exit (cron, tests)
               fnn watch /mnt/nfs/digits --poll 2 --instance "$(hostname)-a"
+              fnn watch /srv/digits --listen 127.0.0.1:9464    # probes and /metrics
             """
     )
 
@@ -102,6 +115,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-seconds"), help: ArgumentHelp("On SIGTERM, the longest wait for the batch in hand.", valueName: "s"))
     var shutdownSeconds: Double = 30
 
+    @Option(help: ArgumentHelp("Serve /healthz, /readyz and /metrics over HTTP here: HOST:PORT, [::1]:PORT for IPv6, :PORT for 127.0.0.1 (none unless asked).", valueName: "host:port"))
+    var listen: String?
+
     @OptionGroup var images: ImageOptions
 
     @OptionGroup var log: LogOptions
@@ -113,6 +129,9 @@ struct WatchCommand: AsyncParsableCommand {
         }
         if let poll, !(poll > 0 && poll.isFinite) { throw ValidationError("--poll must be a positive number of seconds.") }
         if let minimumAge, !(minimumAge >= 0 && minimumAge.isFinite) { throw ValidationError("--min-age must be 0 or more seconds.") }
+        if let listen {
+            do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen \(error)") }
+        }
     }
 
     func run() async throws {
@@ -131,11 +150,32 @@ struct WatchCommand: AsyncParsableCommand {
             layout: layout, instance: owner.name, settleSeconds: settleSeconds, minimumAge: minimumAge ?? (poll == nil ? 0 : 2),
             limits: images.limits, threads: images.threadCount)
         let serving = try FolderWatcher.load(model)
+        // Under --listen: readiness from the model in service and the folders, liveness
+        // from the loop's heartbeat, and the metrics in Prometheus's format.
+        let state = ServingState(nil)
+        let heartbeat = Heartbeat(limit: .seconds(120))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(HTTPMetrics.factory(registry))
+            WatchMetrics.prepare()
+            let responder = ClassifierResponder(
+                state: state, limits: HTTPLimits(maximumFileSize: images.maxFileSize), registry: registry, predicts: false,
+                extraReadiness: { processor.unwritableFolder() }, liveness: { heartbeat.problem },
+                beforeScrape: { WatchMetrics.recordBacklog(processor) })
+            services.append(.init(service: HTTPServer.service(responder, listen: try ListenAddress(parsing: listen), idleTimeout: .seconds(60), logger: logger) { bound in
+                logger.info("listening", metadata: ["address": "http://\(bound)"])
+            }))
+        }
         let watcher = FolderWatcher(
             processor: processor, instance: owner, modelPath: model, serving: serving, once: once, rescanSeconds: rescanSeconds,
-            pollSeconds: poll, logger: logger)
+            pollSeconds: poll, state: state, heartbeat: heartbeat, logger: logger)
+        services.append(.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup))
+        // Shut down in reverse order: readiness fails first, then the batch in hand is
+        // finished, and the listener closes last.
+        services.append(.init(service: DrainOnShutdown(state: state, delay: .zero), successTerminationBehavior: .ignore))
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: watcher, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownSeconds * 1000))
         let group = ServiceGroup(configuration: configuration)
         try await group.run()

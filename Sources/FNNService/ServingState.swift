@@ -1,6 +1,7 @@
 import FNNFormat
 import FNNModel
 import FNNPrediction
+import FNNSupport
 import Metrics
 import Synchronization
 
@@ -28,14 +29,21 @@ package final class ServingState: Sendable {
 
     private let state: Mutex<(served: Served?, draining: Bool)>
 
+    /// A state serving `served` (and recording it as `fnn_model_info`), or nothing yet.
     package init(_ served: Served?) {
         state = Mutex((served, false))
+        ModelInfoMetrics.record(served)
     }
 
     package var served: Served? { state.withLock { $0.served } }
 
+    /// Puts `served` in service (a model reloaded) and records it as `fnn_model_info`.
     package func replace(with served: Served) {
-        state.withLock { $0.served = served }
+        let before = state.withLock { state in
+            defer { state.served = served }
+            return state.served
+        }
+        ModelInfoMetrics.record(served, replacing: before)
     }
 
     /// From now on, readiness says no: the process is stopping.
@@ -53,6 +61,30 @@ package final class ServingState: Sendable {
     }
 }
 
+
+/// When a service's main loop last turned, for a liveness probe: `fnn watch` marks each
+/// turn (at least every 100 ms when idle, after every batch when busy).
+package final class Heartbeat: Sendable {
+    private let last = Mutex<ContinuousClock.Instant>(.now)
+    /// How long the loop may be silent before the process counts as stuck.
+    package let limit: Duration
+
+    package init(limit: Duration) {
+        self.limit = limit
+    }
+
+    /// The loop turned.
+    package func beat() {
+        last.withLock { $0 = .now }
+    }
+
+    /// Why the process counts as stuck, or nil while its loop turns.
+    package var problem: String? {
+        let silence = ContinuousClock.now - last.withLock { $0 }
+        guard silence > limit else { return nil }
+        return "the main loop has not turned for \(Int(silence.seconds)) s (limit \(Int(limit.seconds)) s)"
+    }
+}
 
 /// The served model as metrics: `fnn_model_info{sha256,path} 1` and
 /// `fnn_model_load_timestamp_seconds`, and reloads accepted and refused.
