@@ -2,47 +2,51 @@ import FNNMath
 import FNNModel
 
 /// The forward pass from 8-bit images, used by every command that classifies (evaluate,
-/// predict, watch, and training's accuracy): pixels become inputs through the input
-/// contract's table.
+/// predict, watch, serve, and training's accuracy): pixels become inputs through the
+/// input contract's table.
 ///
-/// An image's outputs depend on that image alone, never on which images share its batch
-/// or how many they are, so a corpus split into shards, a hot folder's bursts and a
-/// single file all give the same numbers to the last bit:
-/// - the first layer adds, for each of the image's pixels that is not background, that
-///   pixel's input times its row of weights (kept transposed, one contiguous row per
-///   pixel), pixel by pixel in increasing order. MNIST-style digits are about 80 %
-///   background, and a background pixel adds nothing when the contract maps it to 0.
-///   When it does not, every pixel is used, through one product over all of them;
-/// - every later product has exactly `batchSize` rows (a short batch is padded), so BLAS
-///   takes the same path for every batch.
+/// An image's outputs depend on that image alone, never on which images share its batch,
+/// where in the batch it sits, or how many they are, so a corpus split into shards, a hot
+/// folder's bursts, an HTTP request and a single file all give the same numbers to the
+/// last bit. So no layer goes through a BLAS matrix product, whose kernels may sum a row
+/// differently by its position in the block (OpenBLAS's Haswell sgemm does: measured on
+/// an AMD EPYC, where the same image gave outputs differing in the last bits by batch):
+/// - the first layer adds, for each of the image's pixels whose input is not 0, that
+///   input times the pixel's row of weights (kept transposed, one contiguous row per
+///   pixel), pixel by pixel in increasing order (`axpy`, elementwise). MNIST-style digits
+///   are about 80 % background, and a background pixel adds nothing when the contract
+///   maps it to 0;
+/// - every later layer the same way over the previous layer's activations, neuron by
+///   neuron in increasing order (a ReLU's zeros add nothing), for a block of images at
+///   once so that each row of weights is read once per block, each image accumulated on
+///   its own in the same order whatever the block.
 package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
     let network: DenseNetwork<Scalar>
-    /// Layer 1's weights, `inputSize × outputSize`.
-    let firstWeights: [Scalar]
+    /// Each layer's weights transposed, `inputSize × outputSize`: row `i` holds the
+    /// weights out of input `i`.
+    let transposedWeights: [[Scalar]]
     /// The network input for each pixel value.
     let table: [Scalar]
 
-    /// Images per product.
+    /// Images per block (for cache reuse of the weights; results do not depend on it).
     package static var batchSize: Int { 32 }
 
     package init(_ network: DenseNetwork<Scalar>, contract: InputContract) {
         self.network = network
-        let first = network.layers[0]
-        firstWeights = transposed(first.weights, rows: first.outputSize, columns: first.inputSize)
+        transposedWeights = network.layers.map { transposed($0.weights, rows: $0.outputSize, columns: $0.inputSize) }
         table = contract.table(Scalar.self)
     }
 
     /// The outputs for images `range` of `pixels` (`inputSize` bytes each).
     ///
-    /// - Complexity: O(images × (non-background pixels × first-layer width + other
-    ///   parameters)).
+    /// - Complexity: O(images × (non-zero inputs × first-layer width + other parameters)).
     package func forward(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
         let width = network.outputSize
         var result = Matrix<Scalar>(rows: range.count, columns: width)
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(start + Self.batchSize, range.upperBound)
-            let batch = forwardBatch(pixels, start..<end)
+            let batch = forwardBlock(pixels, start..<end)
             let offset = (start - range.lowerBound) * width
             for index in 0..<((end - start) * width) { result.elements[offset + index] = batch.elements[index] }
             start = end
@@ -50,51 +54,66 @@ package struct PixelNetwork<Scalar: NetworkScalar>: Sendable {
         return result
     }
 
-    /// The outputs of `batchSize` rows, the first `range.count` of them images `range`.
-    private func forwardBatch(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
+    /// The outputs of images `range`, one row each.
+    private func forwardBlock(_ pixels: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Matrix<Scalar> {
         let first = network.layers[0]
         let width = first.inputSize
         let outputs = first.outputSize
-        let rows = Self.batchSize
+        let rows = range.count
         var z = Matrix<Scalar>(rows: rows, columns: outputs)
-        if table.first == 0 {
-            z.elements.withUnsafeMutableBufferPointer { out in
-                guard let base = out.baseAddress else { return }
-                for row in 0..<rows {
-                    for column in 0..<outputs { out[row &* outputs &+ column] = first.biases[column] }
-                }
-                firstWeights.withUnsafeBufferPointer { weights in
-                    guard let weights = weights.baseAddress else { return }
-                    for (row, image) in range.enumerated() {
-                        let pixelsStart = image &* width
-                        let target = base + row &* outputs
-                        for position in 0..<width {
-                            let value = pixels[pixelsStart &+ position]
-                            guard value != 0 else { continue }
-                            Scalar.axpy(n: outputs, alpha: table[Int(value)], x: weights + position &* outputs, y: target)
-                        }
-                    }
-                }
+        z.elements.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            for row in 0..<rows {
+                for column in 0..<outputs { out[row &* outputs &+ column] = first.biases[column] }
             }
-        } else {
-            var input = [Scalar](repeating: 0, count: rows &* width)
-            for (row, image) in range.enumerated() {
-                for position in 0..<width { input[row &* width &+ position] = table[Int(pixels[image &* width &+ position])] }
-            }
-            input.withUnsafeBufferPointer { a in
-                firstWeights.withUnsafeBufferPointer { w in
-                    first.biases.withUnsafeBufferPointer { b in
-                        z.elements.withUnsafeMutableBufferPointer { out in
-                            affineProduct(a, rows: rows, inner: width, weights: w, transposed: false, biases: b, into: out)
-                        }
+            transposedWeights[0].withUnsafeBufferPointer { weights in
+                guard let weights = weights.baseAddress else { return }
+                for (row, image) in range.enumerated() {
+                    let pixelsStart = image &* width
+                    let target = base + row &* outputs
+                    for position in 0..<width {
+                        let input = table[Int(pixels[pixelsStart &+ position])]
+                        guard input != 0 else { continue }
+                        Scalar.axpy(n: outputs, alpha: input, x: weights + position &* outputs, y: target)
                     }
                 }
             }
         }
         first.activation.apply(to: &z)
-        for layer in network.layers.dropFirst() {
-            z = DenseNetwork.weightedInput(layer, z)
+        for (index, layer) in network.layers.enumerated().dropFirst() {
+            z = Self.affine(z, weights: transposedWeights[index], biases: layer.biases)
             layer.activation.apply(to: &z)
+        }
+        return z
+    }
+
+    /// `b + Σᵢ aᵢ · Wᵀ[i]` for every row `a` of `activations`, input by input in increasing
+    /// order, each row on its own (plain multiplies and adds, no fused multiply-add, so
+    /// every machine gives the same bits).
+    static func affine(_ activations: Matrix<Scalar>, weights: [Scalar], biases: [Scalar]) -> Matrix<Scalar> {
+        let inputs = activations.columns
+        let outputs = biases.count
+        let rows = activations.rows
+        var z = Matrix<Scalar>(rows: rows, columns: outputs)
+        activations.elements.withUnsafeBufferPointer { a in
+            weights.withUnsafeBufferPointer { w in
+                z.elements.withUnsafeMutableBufferPointer { out in
+                    for row in 0..<rows {
+                        for column in 0..<outputs { out[row &* outputs &+ column] = biases[column] }
+                    }
+                    for input in 0..<inputs {
+                        let weightsRow = input &* outputs
+                        for row in 0..<rows {
+                            let value = a[row &* inputs &+ input]
+                            guard value != 0 else { continue }
+                            let target = row &* outputs
+                            for column in 0..<outputs {
+                                out[target &+ column] = out[target &+ column] + value * w[weightsRow &+ column]
+                            }
+                        }
+                    }
+                }
+            }
         }
         return z
     }

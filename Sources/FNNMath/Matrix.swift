@@ -5,7 +5,10 @@ package struct Matrix<Scalar: NetworkScalar>: Sendable, Equatable {
     /// `rows × columns` elements, row after row.
     package var elements: [Scalar]
 
-    /// A matrix of zeros.
+    /// A matrix of zeros (specialised and exported: filled through the generic witness
+    /// tables, one element at a time, it was a sixth of a request's time in fnn serve).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     package init(rows: Int, columns: Int) {
         self.init(rows: rows, columns: columns, elements: [Scalar](repeating: 0, count: rows * columns))
     }

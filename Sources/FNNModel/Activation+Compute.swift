@@ -3,7 +3,14 @@ import FNNMath
 extension Activation {
     /// Applies the activation to each row of `z` in place (softmax normalises per row).
     ///
+    /// Specialised for both scalar types and exported, so that callers in other modules
+    /// run the specialised code: called through the generic witness tables, it cost more
+    /// than the matrix products (a `Scalar(0)` made through `ExpressibleByIntegerLiteral`
+    /// for every element).
+    ///
     /// - Complexity: O(rows × columns).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     package func apply<Scalar: NetworkScalar>(to z: inout Matrix<Scalar>) {
         let columns = z.columns
         z.elements.withUnsafeMutableBufferPointer { values in
