@@ -68,6 +68,10 @@ package indirect enum JSONValue: Sendable, Equatable {
 
     /// A JSON string literal, escaping quotes, backslashes and control characters.
     package static func quoted(_ value: String) -> String {
+        // Most strings (names, labels, digests, base64) need no escape: one append.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            return "\"" + value + "\""
+        }
         var text = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
