@@ -78,6 +78,13 @@ def wrk(port, bodies, connections, seconds=None, path="/v1/predict", content_typ
     return summary
 
 
+def wrk_get(port, path, connections, seconds):
+    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", f"http://127.0.0.1:{port}{path}"],
+                            capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([0-9.]+)", output)
+    return float(match.group(1)) if match else 0.0
+
+
 def scrape(port):
     import urllib.request
     return urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
@@ -142,6 +149,8 @@ def main():
         try:
             wrk(port, singles, 16, seconds=2)  # warm-up
             single = {connections: wrk(port, singles, connections, seconds=args.seconds) for connections in (1, 16, 64)}
+            # The HTTP floor: the same server answering GET /healthz, no image at all.
+            floor = wrk_get(port, "/healthz", 16, args.seconds)
             batch = wrk(port, batches, 2, seconds=args.seconds, path="/v1/predict/batch", content_type="application/x-ndjson")
             peak = max(result["per_second"] for result in single.values())
             paced = wrk(port, singles, 16, seconds=args.seconds, rate=peak / 2)
@@ -176,6 +185,7 @@ def main():
         print(f"single, {connections:2d} connections:      {result['per_second']:9.0f} requests/s "
               f"({result['per_second'] / predict_rate:.2f} of predict)  p50 {result['p50_us'] / 1000:.2f} ms  "
               f"p99 {result['p99_us'] / 1000:.2f} ms  errors {result['errors']}")
+    print(f"the HTTP floor, GET /healthz, 16 connections: {floor:9.0f} requests/s")
     errors += batch["errors"]
     images = batch["per_second"] * args.batch
     print(f"batch of {args.batch}, 2 connections:  {images:9.0f} images/s ({images / predict_rate:.2f} of predict)  "
