@@ -117,4 +117,21 @@ import Testing
         #expect(neither.standardError.contains("Name the output: as the <output> argument or with -o/--output."))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["out0.fnn", "out1.fnn"])
     }
+
+    /// An output name whose extension fnn does not write is a usage error, and nothing is
+    /// written (it once wrote an .fnn file named x.safetensors).
+    @Test(arguments: ["x.safetensors", "x.pt", "x.h5", "noextension", "x.FNN.bak"])
+    func aForeignOutputExtensionIsAUsageError(_ name: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["convert", Fixtures.vectors + "/v2-f32.fnn", folder + "/" + name])
+        #expect(run.status == 64, "\(run.standardError)")
+        #expect(run.standardError.contains(".fnn, .json (network2.py) or .onnx"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    @Test func extensionsAreCaseInsensitive() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let run = try RunFNN.run(["convert", Fixtures.vectors + "/v2-f32.fnn", folder + "/OUT.FNN"])
+        #expect(run.status == 0, "\(run.standardError)")
+    }
 }

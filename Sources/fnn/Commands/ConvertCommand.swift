@@ -53,6 +53,17 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         try argumentOrOption(outputArgument, outputOption, what: "output", optionName: "-o/--output", required: true)
+        // The output's extension says what to write; one fnn does not write is a mistake,
+        // never a reason to write an .fnn file under a foreign name.
+        let name = output.split(separator: "/").last.map(String.init) ?? output
+        let written = ["fnn", "json", "onnx"]
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else {
+            throw ValidationError("\(output) has no extension: name the output .fnn, .json (network2.py) or .onnx.")
+        }
+        let ext = name[name.index(after: dot)...].lowercased()
+        guard written.contains(ext) else {
+            throw ValidationError("fnn does not write .\(ext) files; name the output .fnn, .json (network2.py) or .onnx.")
+        }
         guard (1...ModelFile.newestVersion).contains(formatVersion) else {
             throw ValidationError("--format-version must be 1 or \(ModelFile.newestVersion), not \(formatVersion).")
         }
