@@ -48,7 +48,8 @@ struct BatchRunner<Scalar: NetworkScalar>: Sendable {
     /// - Returns: the summed cost and the number of correct predictions.
     mutating func step(
         _ network: inout TrainingNetwork<Scalar>, optimizer: inout SGD<Scalar>, data: TrainingData,
-        indices: ArraySlice<Int>, cost: Cost, shift: Int, random: SplitMix64, learningRate: Scalar
+        indices: ArraySlice<Int>, cost: Cost, shift: Int, augmentation: Augmentation? = nil, random: SplitMix64,
+        learningRate: Scalar
     ) -> (cost: Double, correct: Int) {
         // Take the buffers out (rather than copy them) so writing to them copies nothing.
         let isFull = indices.count == batchSize
@@ -63,8 +64,11 @@ struct BatchRunner<Scalar: NetworkScalar>: Sendable {
         let work: @Sendable (Int, inout Backpropagation<Scalar>) -> (Double, Int) = { shard, backpropagation in
             let rows = indices[starts[shard]..<starts[shard + 1]]
             var generator = SplitMix64(seed: random.seed(for: shard))
-            var scratch = shift > 0 ? [UInt8](repeating: 0, count: rows.count * data.dataset.pixelsPerImage) : []
-            data.load(rows, into: &backpropagation, shift: shift, random: &generator, table: table, scratch: &scratch)
+            // Distortions are made here, on the shard's own thread.
+            var scratch = shift > 0 || augmentation != nil ? [UInt8](repeating: 0, count: rows.count * data.dataset.pixelsPerImage) : []
+            data.load(
+                rows, into: &backpropagation, shift: shift, augmentation: augmentation, random: &generator, table: table,
+                scratch: &scratch)
             return backpropagation.run(current, labels: rows.map { Int(labels[$0]) }, cost: cost)
         }
         if shards.count == 1 {

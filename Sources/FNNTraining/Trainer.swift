@@ -108,7 +108,8 @@ package struct Trainer: Sendable {
                 let indices = order[start..<min(start + batchSize, data.trainingCount)]
                 let outcome = runner.step(
                     &network, optimizer: &optimizer, data: data, indices: indices, cost: configuration.cost,
-                    shift: configuration.augmentShift, random: augment, learningRate: Scalar(rate))
+                    shift: configuration.augmentShift, augmentation: configuration.augmentation, random: augment,
+                    learningRate: Scalar(rate))
                 _ = augment.next()
                 totalCost += outcome.cost
                 correct += outcome.correct

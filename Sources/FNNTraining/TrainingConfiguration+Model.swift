@@ -32,6 +32,7 @@ extension TrainingConfiguration {
             stepFactor: stepFactor, earlyStopPatience: hyperparameters.earlyStopPatience ?? 0,
             seed: hyperparameters.seed ?? 1, threads: hyperparameters.threads ?? 1,
             validationSize: hyperparameters.validationSize ?? 10_000, augmentShift: extraInt("augment_shift") ?? 0,
+            augmentation: Augmentation(fields: hyperparameters.extra),
             precision: model.numberTypes == [.f64] ? .f64 : .f32)
     }
 }

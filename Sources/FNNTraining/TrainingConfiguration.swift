@@ -41,6 +41,8 @@ package struct TrainingConfiguration: Sendable, Equatable {
     package var validationSize: Int
     /// Shift each training image by up to this many pixels in x and y, at random.
     package var augmentShift: Int
+    /// Distortions of each training image (`fnn train --augment`), drawn from the seed.
+    package var augmentation: Augmentation?
     /// The number type training computes and stores in.
     package var precision: TrainingPrecision
 
@@ -49,7 +51,8 @@ package struct TrainingConfiguration: Sendable, Equatable {
         epochs: Int, batchSize: Int, learningRate: Double, weightDecay: Double = 0, momentum: Double = 0,
         initialization: Initialization, schedule: LearningRateSchedule = .constant, stepEpochs: Int = 10,
         stepFactor: Double = 0.1, earlyStopPatience: Int = 0, seed: UInt64 = 1, threads: Int = 1,
-        validationSize: Int = 10_000, augmentShift: Int = 0, precision: TrainingPrecision = .f32
+        validationSize: Int = 10_000, augmentShift: Int = 0, augmentation: Augmentation? = nil,
+        precision: TrainingPrecision = .f32
     ) {
         self.layerSizes = layerSizes
         self.hiddenActivation = hiddenActivation
@@ -69,6 +72,7 @@ package struct TrainingConfiguration: Sendable, Equatable {
         self.threads = threads
         self.validationSize = validationSize
         self.augmentShift = augmentShift
+        self.augmentation = augmentation
         self.precision = precision
     }
 
@@ -126,6 +130,10 @@ package struct TrainingConfiguration: Sendable, Equatable {
         if threads < 1 || threads > 1_024 { problems.append("the thread count must be 1 to 1024, not \(threads)") }
         if epochs > 1_000_000 { problems.append("the number of epochs must be at most 1000000, not \(epochs)") }
         if augmentShift < 0 || augmentShift > 8 { problems.append("the augmentation shift must be 0 to 8 pixels") }
+        if let augmentation {
+            problems += augmentation.problems
+            if augmentShift > 0 { problems.append("--augment-shift and --augment are exclusive: --augment-translation shifts") }
+        }
         if schedule == .step && (stepEpochs < 1 || !(stepFactor > 0 && stepFactor <= 1)) {
             problems.append("a step schedule needs a positive step and a factor in (0, 1]")
         }
@@ -148,6 +156,9 @@ package struct TrainingConfiguration: Sendable, Equatable {
             extra["lr_step_factor"] = .float64(stepFactor)
         }
         if augmentShift > 0 { extra["augment_shift"] = .int64(Int64(augmentShift)) }
+        if let augmentation {
+            for (key, value) in augmentation.fields { extra[key] = .float64(value) }
+        }
         return Hyperparameters(
             learningRate: learningRate, epochs: epochs, batchSize: batchSize, weightDecay: weightDecay,
             momentum: momentum, initialization: initialization, seed: seed, learningRateSchedule: schedule,

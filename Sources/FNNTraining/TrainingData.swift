@@ -26,16 +26,34 @@ package struct TrainingData: Sendable {
 
     package var validationRange: Range<Int> { trainingCount..<dataset.count }
 
-    /// Sets the images `indices` as a backpropagation's input batch, each shifted by up to
-    /// `shift` pixels in x and y (zero filling) when `shift` is positive.
+    /// Sets the images `indices` as a backpropagation's input batch, each distorted by
+    /// `augmentation` when given, else shifted by up to `shift` pixels in x and y (zero
+    /// filling) when `shift` is positive.
     ///
     /// - Parameter scratch: room for the shifted images (`indices.count × pixelsPerImage`).
     func load<Scalar: NetworkScalar>(
         _ indices: ArraySlice<Int>, into backpropagation: inout Backpropagation<Scalar>, shift: Int,
-        random: inout SplitMix64, table: [Scalar], scratch: inout [UInt8]
+        augmentation: Augmentation? = nil, random: inout SplitMix64, table: [Scalar], scratch: inout [UInt8]
     ) {
         let size = dataset.pixelsPerImage
         table.withUnsafeBufferPointer { table in
+            if let augmentation {
+                var workspace = Augmentation.Workspace(rows: dataset.rows, columns: dataset.columns, sigma: augmentation.elasticSigma)
+                dataset.pixels.withUnsafeBufferPointer { pixels in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        for (row, index) in indices.enumerated() {
+                            augmentation.apply(
+                                UnsafeBufferPointer(rebasing: pixels[(index &* size)..<(index &* size &+ size)]),
+                                into: UnsafeMutableBufferPointer(rebasing: out[(row &* size)..<(row &* size &+ size)]),
+                                workspace: &workspace, random: &random)
+                        }
+                    }
+                }
+                scratch.withUnsafeBufferPointer { images in
+                    backpropagation.setInput(images: images, offsets: (0..<indices.count).lazy.map { $0 &* size }, table: table)
+                }
+                return
+            }
             if shift == 0 {
                 dataset.pixels.withUnsafeBufferPointer { pixels in
                     backpropagation.setInput(images: pixels, offsets: indices.lazy.map { $0 &* size }, table: table)

@@ -32,6 +32,7 @@ struct TrainCommand: ParsableCommand {
               fnn train --data ~/mnist --classic -o classic.fnn
               fnn train --data ~/mnist --layers 784,100,10 --activation tanh --output-activation softmax
               fnn train --data ~/mnist --resume model.fnn --epochs 40
+              fnn train --data ~/mnist --augment --epochs 60 -o robust.fnn   # distortions
             """
     )
 
@@ -112,6 +113,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(name: .customLong("augment-shift"), help: ArgumentHelp("Shift training images by up to this many pixels at random (0 is off).", valueName: "pixels"))
     var augmentShift: Int?
+
+    @OptionGroup(title: "Augmentation") var augmentOptions: AugmentOptions
 
     @Option(help: ArgumentHelp("Number type to train in (f32 is fast).", valueName: "type"))
     var precision: TrainingPrecision?
@@ -252,6 +255,7 @@ struct TrainCommand: ParsableCommand {
         if let threads { configuration.threads = threads }
         if let validation { configuration.validationSize = validation }
         if let augmentShift { configuration.augmentShift = augmentShift }
+        if let augmentation = augmentOptions.augmentation { configuration.augmentation = augmentation }
         if let precision { configuration.precision = precision }
     }
 
