@@ -99,10 +99,10 @@ package struct Augmentation: Sendable, Equatable {
     package struct Workspace: Sendable {
         let rows: Int
         let columns: Int
-        var kernel: [Double]
-        var fieldX: [Double]
-        var fieldY: [Double]
-        var blurred: [Double]
+        var kernel: [Float]
+        var fieldX: [Float]
+        var fieldY: [Float]
+        var blurred: [Float]
         var image: [UInt8]
 
         package init(rows: Int, columns: Int, sigma: Double) {
@@ -112,8 +112,8 @@ package struct Augmentation: Sendable, Equatable {
             var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
             let sum = kernel.reduce(0, +)
             for index in kernel.indices { kernel[index] /= sum }
-            self.kernel = kernel
-            fieldX = [Double](repeating: 0, count: rows * columns)
+            self.kernel = kernel.map { Float($0) }
+            fieldX = [Float](repeating: 0, count: rows * columns)
             fieldY = fieldX
             blurred = fieldX
             image = [UInt8](repeating: 0, count: rows * columns)
@@ -145,8 +145,10 @@ package struct Augmentation: Sendable, Equatable {
         let elastic = elasticAlpha > 0
         if elastic {
             for index in 0..<(rows * columns) {
-                workspace.fieldX[index] = random.nextUnit() * 2 - 1
-                workspace.fieldY[index] = random.nextUnit() * 2 - 1
+                // 24 random bits each: uniform in [-1, 1).
+                let bits = random.next()
+                workspace.fieldX[index] = Float(bits >> 40) * 0x1p-23 - 1
+                workspace.fieldY[index] = Float((bits >> 16) & 0xFF_FFFF) * 0x1p-23 - 1
             }
             Self.blur(&workspace.fieldX, scratch: &workspace.blurred, kernel: workspace.kernel, rows: rows, columns: columns)
             Self.blur(&workspace.fieldY, scratch: &workspace.blurred, kernel: workspace.kernel, rows: rows, columns: columns)
@@ -156,13 +158,16 @@ package struct Augmentation: Sendable, Equatable {
         let stroke = random.nextUnit()
         let thicker = random.next() & 1 == 0
         let changesStroke = stroke < strokeChange
+        let alpha = elasticAlpha
+        let fieldX = workspace.fieldX
+        let fieldY = workspace.fieldY
         workspace.image.withUnsafeMutableBufferPointer { out in
             for y in 0..<rows {
                 for x in 0..<columns {
                     var px = Double(x), py = Double(y)
                     if elastic {
-                        px += elasticAlpha * workspace.fieldX[y * columns + x]
-                        py += elasticAlpha * workspace.fieldY[y * columns + x]
+                        px += alpha * Double(fieldX[y &* columns &+ x])
+                        py += alpha * Double(fieldY[y &* columns &+ x])
                     }
                     let dx = px - centreX - shiftX
                     let dy = py - centreY - shiftY
@@ -181,42 +186,61 @@ package struct Augmentation: Sendable, Equatable {
     }
 
     /// Bilinear interpolation at (`x`, `y`), background outside the image.
+    @inline(__always)
     static func sample(_ image: UnsafeBufferPointer<UInt8>, rows: Int, columns: Int, x: Double, y: Double) -> UInt8 {
         guard x > -1, y > -1, x < Double(columns), y < Double(rows) else { return 0 }
         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
         let fx = x - Double(x0), fy = y - Double(y0)
-        func pixel(_ px: Int, _ py: Int) -> Double {
-            px >= 0 && py >= 0 && px < columns && py < rows ? Double(image[py * columns + px]) : 0
+        let value: Double
+        if x0 >= 0, y0 >= 0, x0 < columns &- 1, y0 < rows &- 1 {
+            // Inside: the four neighbours without bounds checks.
+            let base = y0 &* columns &+ x0
+            let top = Double(image[base]) * (1 - fx) + Double(image[base &+ 1]) * fx
+            let bottom = Double(image[base &+ columns]) * (1 - fx) + Double(image[base &+ columns &+ 1]) * fx
+            value = top * (1 - fy) + bottom * fy
+        } else {
+            func pixel(_ px: Int, _ py: Int) -> Double {
+                px >= 0 && py >= 0 && px < columns && py < rows ? Double(image[py &* columns &+ px]) : 0
+            }
+            let top = pixel(x0, y0) * (1 - fx) + pixel(x0 + 1, y0) * fx
+            let bottom = pixel(x0, y0 + 1) * (1 - fx) + pixel(x0 + 1, y0 + 1) * fx
+            value = top * (1 - fy) + bottom * fy
         }
-        let top = pixel(x0, y0) * (1 - fx) + pixel(x0 + 1, y0) * fx
-        let bottom = pixel(x0, y0 + 1) * (1 - fx) + pixel(x0 + 1, y0 + 1) * fx
-        let value = top * (1 - fy) + bottom * fy
         return UInt8(max(0, min(255, value.rounded())))
     }
 
     /// Separable Gaussian blur of `field` in place, zero outside the image (as
     /// `scipy.ndimage.gaussian_filter(mode="constant")`, the usual implementation of
-    /// Simard's distortion).
-    static func blur(_ field: inout [Double], scratch: inout [Double], kernel: [Double], rows: Int, columns: Int) {
+    /// Simard's distortion). Written as shifted row additions, which vectorise.
+    static func blur(_ field: inout [Float], scratch: inout [Float], kernel: [Float], rows: Int, columns: Int) {
         let radius = kernel.count / 2
-        for y in 0..<rows {
-            for x in 0..<columns {
-                var sum = 0.0
-                for k in 0..<kernel.count {
-                    let sx = x + k - radius
-                    if sx >= 0 && sx < columns { sum += kernel[k] * field[y * columns + sx] }
+        field.withUnsafeMutableBufferPointer { field in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for index in 0..<(rows &* columns) { scratch[index] = 0 }
+                for y in 0..<rows {
+                    let line = y &* columns
+                    for k in 0..<kernel.count {
+                        let weight = kernel[k]
+                        let offset = k &- radius
+                        let start = max(0, -offset)
+                        let end = min(columns, columns &- offset)
+                        guard start < end else { continue }
+                        for x in start..<end { scratch[line &+ x] += weight * field[line &+ x &+ offset] }
+                    }
                 }
-                scratch[y * columns + x] = sum
-            }
-        }
-        for y in 0..<rows {
-            for x in 0..<columns {
-                var sum = 0.0
+                for index in 0..<(rows &* columns) { field[index] = 0 }
                 for k in 0..<kernel.count {
-                    let sy = y + k - radius
-                    if sy >= 0 && sy < rows { sum += kernel[k] * scratch[sy * columns + x] }
+                    let weight = kernel[k]
+                    let offset = k &- radius
+                    let start = max(0, -offset)
+                    let end = min(rows, rows &- offset)
+                    guard start < end else { continue }
+                    for y in start..<end {
+                        let line = y &* columns
+                        let source = (y &+ offset) &* columns
+                        for x in 0..<columns { field[line &+ x] += weight * scratch[source &+ x] }
+                    }
                 }
-                field[y * columns + x] = sum
             }
         }
     }

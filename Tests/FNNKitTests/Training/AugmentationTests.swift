@@ -90,9 +90,11 @@ import Testing
             if image != Self.bar { changed += 1 }
             let (cx, cy) = Self.centre(image)
             // Simard's α = 34, σ = 4 moves a thin bar's centre by a pixel or two and
-            // thickens or thins it (measured: centres within 2.2 pixels, ink 0.67–1.29).
+            // stretches or squeezes it (measured: centres within 2.2 pixels, ink 0.6–1.6
+            // times the bar's): bent, not destroyed.
             #expect(abs(cx - 13.5) < 3 && abs(cy - 13.5) < 3)
-            #expect(abs(Double(Self.ink(image)) / Double(Self.ink(Self.bar)) - 1) < 0.5)
+            let ink = Double(Self.ink(image)) / Double(Self.ink(Self.bar))
+            #expect(ink > 0.4 && ink < 1.8)
         }
         #expect(changed == 20)
         // Without the elastic part's strength, nothing moves.
