@@ -189,7 +189,8 @@ package struct Augmentation: Sendable, Equatable {
     @inline(__always)
     static func sample(_ image: UnsafeBufferPointer<UInt8>, rows: Int, columns: Int, x: Double, y: Double) -> UInt8 {
         guard x > -1, y > -1, x < Double(columns), y < Double(rows) else { return 0 }
-        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
+        // floor for values above -1, without a call into libm.
+        let x0 = Int(x + 1) &- 1, y0 = Int(y + 1) &- 1
         let fx = x - Double(x0), fy = y - Double(y0)
         let value: Double
         if x0 >= 0, y0 >= 0, x0 < columns &- 1, y0 < rows &- 1 {
@@ -206,7 +207,7 @@ package struct Augmentation: Sendable, Equatable {
             let bottom = pixel(x0, y0 + 1) * (1 - fx) + pixel(x0 + 1, y0 + 1) * fx
             value = top * (1 - fy) + bottom * fy
         }
-        return UInt8(max(0, min(255, value.rounded())))
+        return UInt8(max(0, min(255, value + 0.5)))
     }
 
     /// Separable Gaussian blur of `field` in place, zero outside the image (as
