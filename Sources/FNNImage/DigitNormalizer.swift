@@ -3,11 +3,13 @@
 /// placed in a 28 × 28 field with its centre of mass at the centre.
 ///
 /// Steps:
-/// 1. Polarity: the image border is taken as paper; light paper (dark ink) is inverted.
+/// 1. Polarity: the image border is taken as paper; light paper (dark ink) is inverted
+///    (`Paper`).
 /// 2. An image that is already an MNIST digit (28 × 28 on a black border) is returned
 ///    unchanged, so the IDX pixels pass through bit for bit.
-/// 3. The paper level (the border's median) is subtracted and the contrast stretched to
-///    0…255; an image whose ink does not rise clearly above the paper has "no ink".
+/// 3. The paper level (the border's median) is subtracted (`InkImage`) and the contrast
+///    stretched to 0…255; an image whose ink does not rise clearly above the paper has
+///    "no ink".
 /// 4. The ink's bounding box is that of pixels at ≥ 25 % of full ink, so faint paper noise
 ///    does not widen it.
 /// 5. The box is scaled so its longer side is 20 pixels, by area averaging, and the
@@ -27,31 +29,31 @@ public struct DigitNormalizer: Sendable {
     ///
     /// - Throws: `ImageError` with code `noInk` for a blank image.
     public func normalize(_ image: GrayImage) throws(ImageError) -> [UInt8] {
-        let border = Self.borderPixels(image)
-        let borderMean = border.reduce(0) { $0 + Int($1) } / max(border.count, 1)
-        let invert = borderMean > 127
-        if !invert, image.width == Self.side, image.height == Self.side, borderMean <= 32 {
+        let paper = Paper(of: image)
+        if !paper.isLight, image.width == Self.side, image.height == Self.side, paper.borderMean <= 32 {
             guard let peak = image.pixels.max(), Int(peak) >= Self.minimumContrast else {
                 throw ImageError(.noInk, "no ink found (the image is blank)")
             }
             return image.pixels
         }
-        // Ink as 0…255 above the paper level.
-        let paper = Int(Self.median(border.map { invert ? 255 - $0 : $0 }))
-        var ink = [Int](repeating: 0, count: image.pixels.count)
-        var peak = 0
-        for (index, pixel) in image.pixels.enumerated() {
-            let value = (invert ? 255 - Int(pixel) : Int(pixel)) - paper
-            ink[index] = max(0, value)
-            peak = max(peak, value)
-        }
+        return try normalize(InkImage(image, paper: paper))
+    }
+
+    /// The 28 × 28 MNIST-form digit of ink already measured above the paper (steps 3–6):
+    /// a whole image's, or one digit's cut out of a row by `DigitSegmenter`, so that both
+    /// are normalised by the same code.
+    ///
+    /// - Throws: `ImageError` with code `noInk` when no ink rises `minimumContrast` above
+    ///   the paper.
+    package func normalize(_ ink: InkImage) throws(ImageError) -> [UInt8] {
+        let peak = ink.peak
         guard peak >= Self.minimumContrast else {
             throw ImageError(.noInk, "no ink found (nothing stands out from the background)")
         }
         let threshold = peak / 4
-        var minX = image.width, minY = image.height, maxX = -1, maxY = -1
-        for y in 0..<image.height {
-            for x in 0..<image.width where ink[y * image.width + x] >= threshold {
+        var minX = ink.width, minY = ink.height, maxX = -1, maxY = -1
+        for y in 0..<ink.height {
+            for x in 0..<ink.width where Int(ink.values[y * ink.width + x]) >= threshold {
                 minX = min(minX, x)
                 maxX = max(maxX, x)
                 minY = min(minY, y)
@@ -65,7 +67,7 @@ public struct DigitNormalizer: Sendable {
         var crop = [Double](repeating: 0, count: boxWidth * boxHeight)
         for y in 0..<boxHeight {
             for x in 0..<boxWidth {
-                let value = ink[(minY + y) * image.width + minX + x]
+                let value = Int(ink.values[(minY + y) * ink.width + minX + x])
                 crop[y * boxWidth + x] = value < floor ? 0 : min(255, Double(value) * 255 / Double(peak))
             }
         }
@@ -76,33 +78,6 @@ public struct DigitNormalizer: Sendable {
         // Shrinking thins strokes into grey; stretch back so the darkest ink is full ink, as in MNIST.
         if let top = scaled.max(), top > 0 { scaled = scaled.map { $0 * 255 / top } }
         return Self.centre(scaled, width: outWidth, height: outHeight)
-    }
-
-    static func borderPixels(_ image: GrayImage) -> [UInt8] {
-        var border: [UInt8] = []
-        border.reserveCapacity(2 * (image.width + image.height))
-        for x in 0..<image.width {
-            border.append(image[x, 0])
-            if image.height > 1 { border.append(image[x, image.height - 1]) }
-        }
-        if image.height > 2 {
-            for y in 1..<(image.height - 1) {
-                border.append(image[0, y])
-                if image.width > 1 { border.append(image[image.width - 1, y]) }
-            }
-        }
-        return border
-    }
-
-    static func median(_ values: [UInt8]) -> UInt8 {
-        var counts = [Int](repeating: 0, count: 256)
-        for value in values { counts[Int(value)] += 1 }
-        var seen = 0
-        for (value, count) in counts.enumerated() {
-            seen += count
-            if seen * 2 >= values.count { return UInt8(value) }
-        }
-        return 0
     }
 
     /// Resamples by area averaging: each output pixel is the mean of the input area it
