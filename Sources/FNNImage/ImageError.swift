@@ -8,6 +8,8 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case corrupt
         case tooLarge = "too-large"
         case noInk = "no-ink"
+        /// `--segment`: more digit-like pieces than a row of digits holds.
+        case tooManyDigits = "too-many-digits"
         case unreadable
         /// The model gave NaN or infinite outputs for the image.
         case nonFiniteOutput = "non-finite-output"
