@@ -11,7 +11,7 @@ package struct BatchPredictor: Sendable {
     package let model: Model
     package let decoder: PNGDecoder
     package let threads: Int
-    private let classifier: Classifier
+    let classifier: Classifier
     private let normalizer = DigitNormalizer()
 
     package init(model: Model, limits: PNGLimits = .standard, threads: Int) {
@@ -35,6 +35,11 @@ package struct BatchPredictor: Sendable {
     /// bytes, without following a final symbolic link unless the entry allows it, and
     /// only if it is a regular file (`FileBytes`).
     package func digit(of entry: ImageCollection.Entry) -> Result<[UInt8], ImageError> {
+        image(of: entry).flatMap { image in Result { () throws(ImageError) in try normalizer.normalize(image) } }
+    }
+
+    /// The decoded image of one entry, or why there is none; opened as `digit(of:)` says.
+    package func image(of entry: ImageCollection.Entry) -> Result<GrayImage, ImageError> {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(entry.location, limit: decoder.limits.maximumFileSize, followLinks: entry.followLinks)
@@ -42,12 +47,7 @@ package struct BatchPredictor: Sendable {
             return .failure(error.code == .tooLarge
                 ? ImageError(.tooLarge, "too large: \(error.message) (--max-file-size)") : ImageError(.unreadable, error.message))
         }
-        do {
-            let image = try decoder.decode(bytes)
-            return .success(try normalizer.normalize(image))
-        } catch {
-            return .failure(error)
-        }
+        return Result { () throws(ImageError) in try decoder.decode(bytes) }
     }
 
     /// Classifies `entries`, in their order.
@@ -104,7 +104,7 @@ package struct BatchPredictor: Sendable {
     }
 
     /// `work(0..<count)` on `threads` threads, in order.
-    private func inParallel<T: Sendable>(_ count: Int, _ work: @Sendable (Int) -> Result<T, ImageError>) -> [Result<T, ImageError>] {
+    func inParallel<T: Sendable>(_ count: Int, _ work: @Sendable (Int) -> Result<T, ImageError>) -> [Result<T, ImageError>] {
         var results = [Result<T, ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: count)
         let workers = min(threads, max(1, count))
         if workers == 1 {
