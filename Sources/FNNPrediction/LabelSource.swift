@@ -3,7 +3,8 @@ import FNNSupport
 
 /// Where the true labels of images come from, for the accuracy report.
 package enum LabelSource: Sendable {
-    /// A CSV file of `path,label` rows (a header row is allowed).
+    /// A CSV file of `path,label` rows (a header row is allowed), or, for `--segment`,
+    /// `path,digits` rows.
     case file([String: String])
     /// The name of each image's folder (`0` … `9`).
     case folders
@@ -20,7 +21,7 @@ package enum LabelSource: Sendable {
             guard fields.count == 2 else {
                 throw FileAccessError(path: path, message: "line \(number + 1) does not have the two fields path,label")
             }
-            if number == 0 && fields == ["path", "label"] { continue }
+            if number == 0 && (fields == ["path", "label"] || fields == ["path", "digits"]) { continue }
             labels[fields[0]] = fields[1]
             labels[URL(fileURLWithPath: fields[0]).standardizedFileURL.path] = fields[1]
         }

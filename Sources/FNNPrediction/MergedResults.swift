@@ -21,6 +21,10 @@ package struct MergedResults: Sendable {
     package mutating func add(file path: String) throws(ResultRowError) {
         let check = PredictionTally(names: names)
         try ResultRow.read(path) { (row) throws(ResultRowError) in
+            if row.isDigitString {
+                throw ResultRowError(
+                    "this is a row of fnn predict --segment (a string of digits); fnn report merges the rows of single-digit runs only (fnn predict --segment --labels prints its own report)")
+            }
             _ = try check.classIndex(of: row)
             guard seen.insert(row.location).inserted else {
                 duplicates += 1

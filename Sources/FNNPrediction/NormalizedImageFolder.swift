@@ -21,15 +21,36 @@ package struct NormalizedImageFolder: Sendable {
     package func save(_ results: [PredictionResult]) throws(FileAccessError) {
         for result in results {
             guard case .success(let prediction) = result.outcome else { continue }
-            let target = target(for: result)
-            try FileSystem.createDirectories(AtomicFile.parentFolder(of: target))
-            let png: [UInt8]
-            do {
-                png = try PNGCodec.encode(GrayImage(width: 28, height: 28, pixels: prediction.normalized))
-            } catch {
-                throw FileAccessError(path: target, message: "cannot be encoded as PNG (\(error))")
-            }
-            try AtomicFile.write(png, to: target, overwrite: true)
+            try write(prediction.normalized, to: target(for: result))
         }
+    }
+
+    /// The file digit `index` (counting from 0, left to right, as in `segments`) of a row
+    /// of digits goes to: `<stem>-<index>.png` beside where a single digit's would go.
+    package func target(for result: StringResult, segment index: Int) -> String {
+        var relative = result.relativePath
+        if relative.lowercased().hasSuffix(".png") { relative.removeLast(4) }
+        return root + "/" + relative + "-\(index).png"
+    }
+
+    /// Writes every digit of every row read (`--segment`), each as its own file.
+    package func save(_ results: [StringResult]) throws(FileAccessError) {
+        for result in results {
+            guard case .success(let reading) = result.outcome else { continue }
+            for (index, segment) in reading.segments.enumerated() {
+                try write(segment.prediction.normalized, to: target(for: result, segment: index))
+            }
+        }
+    }
+
+    private func write(_ digit: [UInt8], to target: String) throws(FileAccessError) {
+        try FileSystem.createDirectories(AtomicFile.parentFolder(of: target))
+        let png: [UInt8]
+        do {
+            png = try PNGCodec.encode(GrayImage(width: 28, height: 28, pixels: digit))
+        } catch {
+            throw FileAccessError(path: target, message: "cannot be encoded as PNG (\(error))")
+        }
+        try AtomicFile.write(png, to: target, overwrite: true)
     }
 }

@@ -10,6 +10,9 @@ package struct ResultRow: Sendable, Equatable {
     package var prediction: String?
     /// Why the input could not be classified.
     package var error: String?
+    /// Whether it is a row of `fnn predict --segment`, whose prediction is a string of
+    /// digits.
+    package var isDigitString = false
 
     /// The kinds of results file.
     package enum Source: Sendable, Equatable {
@@ -36,13 +39,15 @@ package struct ResultRow: Sendable, Equatable {
                 throw ResultRowError("the path field \(BytePath.escape(fields[0])) is not an escaped path")
             }
             let error = fields[fields.count - 1]
+            let digits = header.hasPrefix(PredictionFormat.csv.stringHeader ?? "")
             if !error.isEmpty {
-                return ResultRow(location: location, prediction: nil, error: BytePath(unescaping: error)?.lossy ?? error)
+                return ResultRow(
+                    location: location, prediction: nil, error: BytePath(unescaping: error)?.lossy ?? error, isDigitString: digits)
             }
             guard let label = BytePath(unescaping: fields[1])?.lossy, !label.isEmpty else {
                 throw ResultRowError("the row has neither a prediction nor an error")
             }
-            return ResultRow(location: location, prediction: label, error: nil)
+            return ResultRow(location: location, prediction: label, error: nil, isDigitString: digits)
         case .jsonLines:
             guard let object = JSONLine.object(line) else { throw ResultRowError("the line is not a JSON object (or is over 1 MiB or nested too deep)") }
             let key = object["path"] != nil ? "path" : "file"
@@ -54,9 +59,14 @@ package struct ResultRow: Sendable, Equatable {
                 }
                 location = bytes
             }
+            let digits = object["digits"] != nil || object["segments"] != nil
             if let error = object["error"] {
                 guard let error = error as? String else { throw ResultRowError("\"error\" is not a string") }
-                return ResultRow(location: location, prediction: nil, error: error)
+                return ResultRow(location: location, prediction: nil, error: error, isDigitString: digits)
+            }
+            if digits {
+                guard let read = object["digits"] as? String else { throw ResultRowError("\"digits\" is not a string") }
+                return ResultRow(location: location, prediction: read, error: nil, isDigitString: true)
             }
             guard let label = object["prediction"] as? String else {
                 throw ResultRowError("the object has neither a \"prediction\" string nor an \"error\"")
@@ -66,12 +76,13 @@ package struct ResultRow: Sendable, Equatable {
     }
 
     /// What kind of results file starts with `firstLine`: JSON Lines when it is an
-    /// object, CSV when it is a CSV header of fnn's; nil otherwise (a table, another
+    /// object, CSV when it is a CSV header of fnn's (of digits or, `--segment`, of rows of
+    /// digits); nil otherwise (a table, another
     /// program's file).
     package static func source(firstLine: ArraySlice<UInt8>) -> Source? {
         if firstLine.first == UInt8(ascii: "{") { return .jsonLines }
-        guard let text = String(validating: firstLine, as: UTF8.self), text.hasPrefix("path,prediction,confidence"),
-            text.hasSuffix(",error")
+        guard let text = String(validating: firstLine, as: UTF8.self),
+            text.hasPrefix("path,prediction,confidence") || text.hasPrefix("path,digits,confidence"), text.hasSuffix(",error")
         else { return nil }
         return .csv(header: text)
     }

@@ -86,6 +86,9 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("contact-sheet"), help: ArgumentHelp("Draw the digits the network saw, labelled with its predictions, into this PNG (misclassified ones framed in red when labels are known).", valueName: "file"), completion: .file(extensions: ["png"]))
     var contactSheet: String?
 
+    @Flag(help: "Each image holds a row of digits (1 to 12, left to right): split it into digits and read them all (rows path,digits,confidence,error; --labels then takes path,digits).")
+    var segment = false
+
     @OptionGroup var images: ImageOptions
 
     func validate() throws {
@@ -99,6 +102,7 @@ struct PredictCommand: ParsableCommand {
         if let shard, shard != "auto" {
             do { _ = try Shard(parsing: shard) } catch { throw ValidationError(error.message) }
         }
+        if segment, topK != 1 { throw ValidationError("--top-k goes without --segment (a row of digits has one reading).") }
         if resume {
             guard output != nil else { throw ValidationError("--resume needs --output FILE: the rows to keep and append to.") }
             guard format != .table else { throw ValidationError("--resume needs --format csv or jsonl (a table cannot be read back).") }
@@ -120,7 +124,7 @@ struct PredictCommand: ParsableCommand {
     /// Where the rows go: standard output (unbuffered, each chunk as soon as it is made),
     /// a temporary file renamed into place at the end, or, with --resume, the end of the
     /// output file, made durable chunk by chunk.
-    private enum RowSink {
+    enum RowSink {
         case standardOutput
         case atomic(AtomicFile.Writer)
         case appending(AppendOnlyFile)
@@ -172,6 +176,10 @@ struct PredictCommand: ParsableCommand {
             printError("shard \(selected) holds none of the PNG files in \(sources)")
         }
 
+        if segment {
+            try readRows(collection.entries, model: loaded, labelFile: labelFile)
+            return
+        }
         let names = (0..<loaded.outputSize).map { loaded.metadata.label($0) }
         let run = PredictionRun(
             predictor: BatchPredictor(model: loaded, limits: images.limits, threads: images.threadCount),
@@ -179,26 +187,9 @@ struct PredictCommand: ParsableCommand {
             chunkSize: chunkSize)
         var earlier = PredictionTally(names: names)
         var entries = collection.entries
-        let rows: RowSink
-        var header = format.header(topK: topK)
-        if let output, resume {
-            var done = Set<BytePath>()
-            var end = 0
-            if FileSystem.exists(output) {
-                let source: ResultRow.Source = header.map { .csv(header: $0) } ?? .jsonLines
-                end = try ResultRow.read(output, expecting: source) { (row) throws(ResultRowError) in
-                    guard done.insert(row.location).inserted else { return }
-                    try earlier.count(row, labels: run.labels)
-                }.wholeLinesEnd
-            }
-            entries.removeAll { done.contains($0.location) }
-            if end > 0 { header = nil }
-            rows = .appending(try AppendOnlyFile(output, truncatingTo: end))
-            printError("resuming \(output): \(done.count) rows kept, \(entries.count) inputs left")
-        } else if let output {
-            rows = .atomic(try AtomicFile.Writer(output, overwrite: force))
-        } else {
-            rows = .standardOutput
+        let (rows, header) = try openRows(header: format.header(topK: topK), entries: &entries) { (row) throws(ResultRowError) in
+            if row.isDigitString { throw ResultRowError("the row is one of fnn predict --segment: the file was written with --segment") }
+            try earlier.count(row, labels: run.labels)
         }
         let normalized = saveNormalized.map(NormalizedImageFolder.init)
         let live = standardErrorIsTerminal && entries.count >= 2000
@@ -249,6 +240,29 @@ struct PredictCommand: ParsableCommand {
             try writePicture(to: contactSheet, force: force) { try ContactSheetPicture.render(sheet) }
         }
         if tally.failed > 0 { throw ExitCode(2) }
+    }
+
+    /// Where the rows go (see `RowSink`), and the header still to write. With --resume,
+    /// the whole rows already in --output are read back, each once, through `keep`, and
+    /// the entries they cover are taken out of `entries`.
+    func openRows(
+        header: String?, entries: inout [ImageCollection.Entry], keep: (ResultRow) throws(ResultRowError) -> Void
+    ) throws -> (RowSink, header: String?) {
+        guard let output else { return (.standardOutput, header) }
+        guard resume else { return (.atomic(try AtomicFile.Writer(output, overwrite: force)), header) }
+        var done = Set<BytePath>()
+        var end = 0
+        if FileSystem.exists(output) {
+            let source: ResultRow.Source = header.map { .csv(header: $0) } ?? .jsonLines
+            end = try ResultRow.read(output, expecting: source) { (row) throws(ResultRowError) in
+                guard done.insert(row.location).inserted else { return }
+                try keep(row)
+            }.wholeLinesEnd
+        }
+        entries.removeAll { done.contains($0.location) }
+        let rows = RowSink.appending(try AppendOnlyFile(output, truncatingTo: end))
+        printError("resuming \(output): \(done.count) rows kept, \(entries.count) inputs left")
+        return (rows, end > 0 ? nil : header)
     }
 
     /// The command-line arguments `arguments` as the bytes the system passed: the strings
