@@ -73,19 +73,32 @@ extension DigitSegmenter {
             }
             measure()
             let remaining = components.indices.filter { alive[$0] }
+            let upstanding = remaining.filter { !components[$0].isHorizontalBar }
             for index in remaining {
                 let box = components[index].box
-                guard components[index].isHorizontalBar, Double(box.height) <= parameters.underlineHeight * digitHeight else { continue }
-                let width = Double(box.width)
-                // A narrower line still underlines when it lies below all the ink it spans and
-                // reaches past it on both sides (the detached top bar of a 5 or 7 lies above
-                // the rest of its digit, the base of a broken 2 ends with it).
-                let under = remaining.allSatisfy { other in
-                    let above = components[other].box
-                    return other == index || above.horizontalOverlap(box) == 0
-                        || (above.maxY < box.minY && above.minX > box.minX && above.maxX < box.maxX)
+                guard components[index].isHorizontalBar else { continue }
+                // Only lines: none of them is a digit.
+                if upstanding.isEmpty {
+                    drop(index, .underline)
+                    continue
                 }
-                if width >= parameters.underlineWidth * digitWidth || (under && width >= parameters.shortUnderlineWidth * digitWidth) {
+                guard Double(box.height) <= parameters.underlineHeight * digitHeight else { continue }
+                let width = Double(box.width)
+                // The upright components it spans: a rule lies under (or over) all of them.
+                let spanned = upstanding.filter { components[$0].box.horizontalOverlap(box) > 0 }
+                // A line under a single digit underlines when it lies below the ink it spans
+                // and reaches past it on both sides (the detached top bar of a 5 or 7 lies
+                // above the rest of its digit, the base of a broken 2 ends with it).
+                let under = spanned.allSatisfy { other in
+                    let above = components[other].box
+                    return above.maxY < box.minY && above.minX > box.minX && above.maxX < box.maxX
+                }
+                let beside = spanned.allSatisfy { components[$0].box.maxY < box.minY }
+                    || spanned.allSatisfy { components[$0].box.minY > box.maxY }
+                if (spanned.count >= 2 && beside)
+                    || width >= parameters.underlineWidth * max(digitWidth, 0.5 * digitHeight)
+                    || (under && width >= parameters.shortUnderlineWidth * digitWidth)
+                {
                     drop(index, .underline)
                 }
             }
@@ -124,6 +137,12 @@ extension DigitSegmenter {
             let width = digitWidth
             measure(groups.map(\.box), areas: groups.map(\.area))
             digitWidth = width
+            let largest = Double(groups.map(\.area).max() ?? 0)
+            let reference = groups.filter { Double($0.area) >= parameters.scaleArea * largest }
+            if let first = reference.first {
+                let span = reference.dropFirst().reduce(first.box) { $0.union($1.box) }.height
+                digitHeight = max(digitHeight, parameters.spanHeight * Double(span))
+            }
         }
 
         /// The living components, each its own group, left to right.
@@ -176,7 +195,8 @@ extension DigitSegmenter {
 
         /// Whether two groups hold pieces of one digit: the shorter is under `pieceHeight`
         /// of H (two whole digits side by side are not pieces), they overlap in x by
-        /// `pieceOverlap` of the narrower one's width, their union is at most
+        /// `pieceOverlap` of the narrower one's width (or lie one above the other, or one
+        /// is the detached top bar of a 5 beside the other), their union is at most
         /// `mergedHeight` H tall, and their nearest pixels are at most `pieceGap` H apart,
         /// or `dotGap` H when the smaller is speck-sized (under `dotArea` of a digit's
         /// area), so that dust near a digit stays apart.
@@ -187,7 +207,8 @@ extension DigitSegmenter {
             let narrower = Double(min(first.box.width, second.box.width))
             let overlapping = Double(first.box.horizontalOverlap(second.box)) >= parameters.pieceOverlap * narrower
             guard shorter < parameters.pieceHeight * digitHeight,
-                overlapping || isTopBar(first.box, of: second.box) || isTopBar(second.box, of: first.box),
+                overlapping || isStacked(first.box, second.box) || isTopBar(first.box, of: second.box)
+                    || isTopBar(second.box, of: first.box),
                 Double(first.box.union(second.box).height) <= parameters.mergedHeight * digitHeight
             else { return false }
             let smaller = Double(min(first.area, second.area))
@@ -195,6 +216,16 @@ extension DigitSegmenter {
             return Self.within(
                 Int(gap.rounded()) + 1, first.members[0], first.box, second.members[0], second.box, owner: owner, labels: labels,
                 imageWidth: imageWidth)
+        }
+
+        /// Whether two boxes lie one above the other (sharing at most a quarter of the
+        /// shorter one's rows), at most `pieceGap` H apart sideways, together at most H
+        /// wide: the two ends of a slanted stroke broken across.
+        func isStacked(_ first: PixelBox, _ second: PixelBox) -> Bool {
+            let union = first.union(second)
+            let sideways = union.width - first.width - second.width
+            return 4 * first.verticalOverlap(second) <= min(first.height, second.height)
+                && Double(sideways) <= parameters.pieceGap * digitHeight && Double(union.width) <= digitHeight
         }
 
         /// Whether `bar` looks like the detached top bar of a 5 beside `body`: flat (twice as

@@ -42,11 +42,12 @@ package struct DigitSegmenter: Sendable {
         package var scaleArea = 0.25
         /// H is at least this share of the height the large components span together.
         package var spanHeight = 0.75
-        /// An underline is at least this many digit widths wide…
-        package var underlineWidth = 1.5
-        /// …and at most this share of H tall; or, lying below all the ink it spans, at
-        /// least this many digit widths wide.
+        /// An underline is a thin horizontal line at most this share of H tall that lies
+        /// under (or over) two or more other components it spans, or is at least `underlineWidth` times the larger
+        /// of W and H / 2 wide, or lies under the one digit it spans, reaching past it on
+        /// both sides, and is at least `shortUnderlineWidth` W wide.
         package var underlineHeight = 0.35
+        package var underlineWidth = 2.5
         package var shortUnderlineWidth = 1.1
         /// A piece merged into another is shorter than this share of H…
         package var pieceHeight = 0.7
