@@ -317,7 +317,7 @@ package struct StringScore: Sendable, CustomStringConvertible {
             + (failed > 0 ? ", \(failed) failed" : "")
     }
 
-    static func percent(_ value: Double) -> String {
+    package static func percent(_ value: Double) -> String {
         let tenths = Int((value * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10) %"
     }
