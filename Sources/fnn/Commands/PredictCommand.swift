@@ -18,6 +18,14 @@ struct PredictCommand: ParsableCommand {
             --labels names a CSV of path,label rows, the accuracy, each class's precision \
             and recall and the confusion matrix follow on standard error (or --report).
 
+            Rows of digits: with --segment each image holds a horizontal row of 1 to 12 \
+            digits (a ZIP code, an amount). It is split into digits, left to right (specks, \
+            underlines and box borders dropped, touching digits cut apart), each normalised \
+            as a single digit is, and the row gives path,digits,confidence,error, the \
+            confidence the lowest digit's; --format jsonl adds each digit's box. With \
+            --labels FILE of path,digits rows, the share of strings read exactly and the \
+            digit error rate follow. formats/digit-normalization.md describes the steps.
+
             Scaling out: --shard INDEX/COUNT (or --shard auto, inside a Kubernetes Indexed \
             Job, a Slurm job array or an AWS Batch array job) classifies one share of the \
             inputs, the same share on every machine; --files-from takes the paths from a \
@@ -33,6 +41,7 @@ struct PredictCommand: ParsableCommand {
               fnn predict samples/digits
               fnn predict --model model.fnn scans/ --format jsonl -o results.jsonl
               fnn predict digits/ --format table --top-k 3
+              fnn predict --segment samples/strings --format jsonl
               fnn predict corpus/ --shard auto -o results-$SLURM_ARRAY_TASK_ID.csv --resume
               find scans -name '*.png' -print0 | fnn predict --files-from - -0
             """
@@ -80,7 +89,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the accuracy report to this file instead of standard error.", valueName: "file"), completion: .file())
     var report: String?
 
-    @Option(name: .customLong("save-normalized"), help: ArgumentHelp("Write the 28 × 28 image the network saw for each input into this folder.", valueName: "dir"), completion: .directory)
+    @Option(name: .customLong("save-normalized"), help: ArgumentHelp("Write the 28 × 28 image the network saw for each input (with --segment, for each digit: NAME-INDEX.png) into this folder.", valueName: "dir"), completion: .directory)
     var saveNormalized: String?
 
     @Option(name: .customLong("contact-sheet"), help: ArgumentHelp("Draw the digits the network saw, labelled with its predictions, into this PNG (misclassified ones framed in red when labels are known).", valueName: "file"), completion: .file(extensions: ["png"]))
