@@ -38,7 +38,7 @@ package struct StringPredictor: Sendable {
     /// every digit is: the sum of −log(its top probability), so that a cut into digits the
     /// network is sure of costs little (`DigitSegmenter.Judge`). Nil when a piece has no
     /// ink or the outputs are not finite.
-    func judge(_ pieces: [InkImage]) -> Double? {
+    package func judge(_ pieces: [InkImage]) -> Double? {
         var pixels: [UInt8] = []
         pixels.reserveCapacity(pieces.count * 784)
         for piece in pieces {
