@@ -10,7 +10,7 @@ extension DigitSegmenter {
         var columns: [Int]
     }
 
-    /// Cuts groups into digits and crops each digit's ink (steps 8 and 9 of
+    /// Cuts groups into digits and crops each digit's ink (steps 9 and 10 of
     /// `DigitSegmenter`).
     struct RowCutter {
         let ink: InkImage

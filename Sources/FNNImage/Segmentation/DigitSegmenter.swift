@@ -4,27 +4,34 @@ import FNNSupport
 /// right, each with its own ink, ready for `DigitNormalizer` (`formats/digit-normalization.md`,
 /// "Rows of digits").
 ///
-/// Steps:
+/// Steps (the constants are `Parameters`' defaults):
 /// 1. Paper and ink as for a single digit (`Paper`, `InkImage`): the border is paper, light
 ///    paper is inverted, the paper's level subtracted.
 /// 2. Threshold: Otsu's level of the ink strengths, kept between a quarter and a half of
 ///    the strongest ink and never under `DigitNormalizer.minimumContrast`.
 /// 3. Components: the 8-connected pieces of ink at the threshold.
 /// 4. Dropped: dust (under 1 % of the largest component), frames (thin outlines around
-///    other components), borders (vertical lines taller than the digits, across most of
-///    the image) and underlines (thin horizontal lines wider than one and a half digits).
+///    other components) and borders (vertical lines taller than the digits, across most of
+///    the image).
 /// 5. The row's scale from the remaining large components: the digit height H (upper
-///    quartile, so pieces of broken digits do not lower it), width W and area.
-/// 6. Pieces of one digit merged: a piece shorter than 0.6 H that overlaps another in x by
-///    at least half the narrower one's width, at most 0.15 H above or below it.
-/// 7. Specks (groups under 0.4 H tall and 0.5 H wide) and short horizontal bars left over
+///    quartile, or three quarters of their joint span, so pieces of broken digits do not
+///    lower it), width W and area.
+/// 6. Underlines dropped: thin horizontal lines under (or over) two or more digits, very
+///    long ones, or one reaching past the single digit above it.
+/// 7. Pieces of one digit merged (`Triage.arePieces`): a piece shorter than 0.7 H that
+///    overlaps another in x, lies above or below it, or is a 5's detached top bar beside
+///    it, with at most 0.25 H of paper between their nearest pixels; then H is measured
+///    again from the merged groups, and they are merged again.
+/// 8. Specks (groups under 0.4 H tall and 0.5 H wide) and short horizontal bars left over
 ///    dropped.
-/// 8. A group wider than 1.25 H holds touching digits: it is cut into round(width / W')
-///    digits (at least 2; W' the row's median single-digit width), each cut at the column
-///    of least ink within the central half of its expected place.
 /// 9. Each digit's pixels: its components' pixels, grown by up to 0.1 H pixels into the
-///    fainter ink around them (the anti-aliased edge of the strokes), first come first
-///    served between neighbours; cut digits split their pixels at the cut columns.
+///    fainter ink around them (the anti-aliased edge of the strokes), the nearer digit
+///    first (`RowCutter`).
+/// 10. A group with a component wider than 1.25 H holds touching digits: it is cut into
+///    round(width / W′) digits (at least 2; W′ the row's median single-digit width) along
+///    the cheapest top-to-bottom paths through its ink near where the cuts are expected;
+///    with a `Judge`, the way of cutting that judge scores best, and a narrower group that
+///    the judge doubts is one digit may be cut too.
 package struct DigitSegmenter: Sendable {
     /// The rules' constants, as shares of the row's digit height H, width W or area.
     package struct Parameters: Sendable, Equatable {
