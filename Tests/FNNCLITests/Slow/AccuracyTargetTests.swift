@@ -55,7 +55,8 @@ struct AccuracyTargetTests {
         let (model, path) = try Self.train(
             ["--layers", "784,512,10", "--augment-shift", "2", "--seed", "1", "--threads", "2"], environment: environment)
         #expect((model.metadata.testAccuracy ?? 0) >= 0.985)
-        let converted = path + ".f16"
+        // fnn convert names what it writes by the extension: an .fnn name.
+        let converted = String(path.dropLast(4)) + "-f16.fnn"
         let run = try RunFNN.run(["convert", path, converted, "--dtype", "f16", "--drop-training-state"])
         #expect(run.status == 0)
         // Bit-identical results need the same kernel code paths: OpenBLAS's Haswell kernel and
