@@ -23,17 +23,8 @@ extension PredictionFormat {
         case (.csv, .failure(let error)):
             return [Self.csvPath(result.location), "", "", Self.csvText(error.message)].joined(separator: ",")
         case (.jsonl, .success(let reading)):
-            let segments = reading.segments.map { segment -> JSONValue in
-                var members: [(String, JSONValue)] = [
-                    ("x", .int(segment.box.minX)), ("y", .int(segment.box.minY)), ("width", .int(segment.box.width)),
-                    ("height", .int(segment.box.height)), ("prediction", .string(segment.prediction.label)),
-                    ("confidence", .number(segment.prediction.confidence)),
-                ]
-                if segment.touching { members.append(("touching", .bool(true))) }
-                return .object(members)
-            }
             return JSONValue.object(Self.jsonPath(result.location) + [
-                ("digits", .string(reading.digits)), ("confidence", .number(reading.confidence)), ("segments", .array(segments)),
+                ("digits", .string(reading.digits)), ("confidence", .number(reading.confidence)), ("segments", Self.segmentsJSON(reading)),
             ]).serialized()
         case (.jsonl, .failure(let error)):
             return JSONValue.object(
@@ -44,6 +35,21 @@ extension PredictionFormat {
         case (.table, .failure(let error)):
             return "\(Self.column("-"))  \("error".leftPadded(7))  \(result.location.escaped): \(Self.printable(error.message))"
         }
+    }
+
+    /// The `segments` array of a row's JSON line: `{"x", "y", "width", "height",
+    /// "prediction", "confidence"}` per digit, left to right, with `"touching": true` on a
+    /// digit cut out of touching ink (also written by fnn watch --segment).
+    package static func segmentsJSON(_ reading: StringResult.Reading) -> JSONValue {
+        .array(reading.segments.map { segment -> JSONValue in
+            var members: [(String, JSONValue)] = [
+                ("x", .int(segment.box.minX)), ("y", .int(segment.box.minY)), ("width", .int(segment.box.width)),
+                ("height", .int(segment.box.height)), ("prediction", .string(segment.prediction.label)),
+                ("confidence", .number(segment.prediction.confidence)),
+            ]
+            if segment.touching { members.append(("touching", .bool(true))) }
+            return .object(members)
+        })
     }
 
     /// The digits' column of a table: 12 wide (a row holds up to 12 digits), left-aligned.

@@ -71,11 +71,15 @@ package struct WatchProcessor: Sendable {
     package let minimumAge: Double
     package let limits: PNGLimits
     package let threads: Int
+    /// With `--segment`, how each input is split into a row of digits; nil when each
+    /// input is one digit.
+    package let segmenter: DigitSegmenter?
 
     package init(
         layout: WatchLayout, instance: String, settleSeconds: Double = 10, minimumAge: Double = 0, limits: PNGLimits = .standard,
-        threads: Int
+        threads: Int, segmenter: DigitSegmenter? = nil
     ) {
+        self.segmenter = segmenter
         self.layout = layout
         self.instance = instance
         self.settleSeconds = settleSeconds
@@ -236,42 +240,47 @@ package struct WatchProcessor: Sendable {
             removeIfEmpty(folder)
             return []
         }
-        var results: [PredictionResult?] = []
+        var outcomes: [Result<WatchResult.Reading, ImageError>?] = []
         var entries: [ImageCollection.Entry] = []
         var positions: [Int] = []
         for name in batch.names {
             let path = folder.appending(name)
             if let kind = FileBytes.kindIfNotRegular(path) {
                 // Never opened: a link is not followed, a pipe not read, a folder not entered.
-                results.append(PredictionResult(
-                    path: name.lossy, relativePath: name.lossy, outcome: .failure(ImageError(.unreadable, kind)), location: name))
+                outcomes.append(.failure(ImageError(.unreadable, kind)))
             } else {
-                results.append(nil)
-                positions.append(results.count - 1)
+                outcomes.append(nil)
+                positions.append(outcomes.count - 1)
                 entries.append(ImageCollection.Entry(location: path, relativePath: name, followLinks: false))
             }
         }
-        for (position, result) in zip(positions, predictor.predict(entries)) { results[position] = result }
+        let read: [Result<WatchResult.Reading, ImageError>] =
+            if let segmenter {
+                StringPredictor(predictor: predictor, segmenter: segmenter).predict(entries).map { $0.outcome.map { .string($0) } }
+            } else {
+                predictor.predict(entries).map { $0.outcome.map { .digit($0) } }
+            }
+        for (position, outcome) in zip(positions, read) { outcomes[position] = outcome }
 
         // Step 3: one line per input, appended in one write and flushed once.
         var lines: [UInt8] = []
-        var outcomes: [Outcome] = []
-        for (name, result) in zip(batch.names, results) {
-            guard let result else { continue }
-            lines += Array(WatchResult.json(name: name, claim: batch.id, result: result, modelDigest: modelDigest).utf8)
-            switch result.outcome {
-            case .success(let prediction):
-                outcomes.append(Outcome(name: name, prediction: prediction.label, error: nil))
+        var done: [Outcome] = []
+        for (name, outcome) in zip(batch.names, outcomes) {
+            guard let outcome else { continue }
+            lines += Array(WatchResult.json(name: name, claim: batch.id, outcome: outcome, modelDigest: modelDigest).utf8)
+            switch outcome {
+            case .success(let reading):
+                done.append(Outcome(name: name, prediction: reading.text, error: nil))
             case .failure(let error):
-                outcomes.append(Outcome(name: name, prediction: nil, error: error.message, errorCode: error.code.rawValue))
+                done.append(Outcome(name: name, prediction: nil, error: error.message, errorCode: error.code.rawValue))
                 try? Self.writeUnsynced(Array((error.message + "\n").utf8), to: reasonPath(name))
             }
         }
         try appendDurably(lines)
 
         // Step 4: the inputs out of processing.
-        move(outcomes, from: batch.id)
-        return outcomes
+        move(done, from: batch.id)
+        return done
     }
 
     /// Where the reason of failed input `name` is written: in `failed/.reasons`, a name

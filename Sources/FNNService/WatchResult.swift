@@ -13,22 +13,44 @@ import FNNSupport
 /// `file_bytes`, its bytes in hexadecimal, only when the name is not UTF-8; `claim` is the
 /// claim id the input was processed under.
 enum WatchResult {
-    static func json(name: BytePath, claim: String, result: PredictionResult, modelDigest: String) -> String {
+    /// What was made of one input: one digit, or a row of digits (`--segment`).
+    enum Reading {
+        case digit(PredictionResult.Prediction)
+        case string(StringResult.Reading)
+
+        /// What the outcome records as the prediction: the digit's label, or the digits.
+        var text: String {
+            switch self {
+            case .digit(let prediction): prediction.label
+            case .string(let reading): reading.digits
+            }
+        }
+    }
+
+    /// The line for one input: `{"file", "prediction", "confidence", "probabilities", …}`
+    /// for a digit, `{"file", "digits", "confidence", "segments", …}` for a row of digits
+    /// (the segments as `fnn predict --segment --format jsonl` writes them), `{"file",
+    /// "error", "error_code", …}` for an input that could not be read.
+    static func json(name: BytePath, claim: String, outcome: Result<Reading, ImageError>, modelDigest: String) -> String {
         let file: [(String, JSONValue)] =
             name.isUTF8 ? [("file", .string(name.lossy))] : [("file", .string(name.lossy)), ("file_bytes", .string(name.hex))]
-        switch result.outcome {
-        case .success(let prediction):
+        let tail: [(String, JSONValue)] = [("model_sha256", .string(modelDigest)), ("claim", .string(claim))]
+        switch outcome {
+        case .success(.digit(let prediction)):
             return JSONValue.object(file + [
                 ("prediction", .string(prediction.label)),
                 ("confidence", .number(prediction.confidence)),
                 ("probabilities", .array(prediction.probabilities.map { .number($0) })),
-                ("model_sha256", .string(modelDigest)), ("claim", .string(claim)),
-            ]).serialized() + "\n"
+            ] + tail).serialized() + "\n"
+        case .success(.string(let reading)):
+            return JSONValue.object(file + [
+                ("digits", .string(reading.digits)), ("confidence", .number(reading.confidence)),
+                ("segments", PredictionFormat.segmentsJSON(reading)),
+            ] + tail).serialized() + "\n"
         case .failure(let error):
             return JSONValue.object(file + [
                 ("error", .string(error.message)), ("error_code", .string(error.code.rawValue)),
-                ("model_sha256", .string(modelDigest)), ("claim", .string(claim)),
-            ]).serialized() + "\n"
+            ] + tail).serialized() + "\n"
         }
     }
 
@@ -51,7 +73,7 @@ enum WatchResult {
                 name = BytePath(file)
             }
             recorded[claim, default: [:]][name] = WatchProcessor.Outcome(
-                name: name, prediction: object["prediction"] as? String, error: object["error"] as? String,
+                name: name, prediction: object["prediction"] as? String ?? object["digits"] as? String, error: object["error"] as? String,
                 errorCode: object["error_code"] as? String)
         }
         return recorded

@@ -180,3 +180,51 @@ import Testing
         #expect(report.standardError.contains("fnn predict --segment"), "\(report.standardError)")
     }
 }
+
+/// `fnn watch --segment`: the daemon reads rows of digits exactly as fnn predict
+/// --segment does, logs them durably and moves each input out.
+@Suite struct WatchSegmentTests {
+    @Test func theDaemonReadsRowsAsPredictDoes() throws {
+        let rows = try PredictSegmentTests.folder(blank: true)
+        let predicted = try RunFNN.run(["predict", "--segment", rows, "--format", "jsonl"])
+        #expect(predicted.status == 2, "the blank scan is an error row: \(predicted.standardError)")
+        var byName: [String: [String: Any]] = [:]
+        for object in try PredictSegmentTests.objects(predicted.standardOutput) { byName[PredictSegmentTests.name(object)] = object }
+
+        let root = try Fixtures.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: root + "/incoming", withIntermediateDirectories: true)
+        for name in byName.keys { try FileManager.default.copyItem(atPath: rows + "/" + name, toPath: root + "/incoming/" + name) }
+        let run = try RunFNN.run(["watch", root, "--once", "--segment", "--instance", "w"])
+        #expect(run.status == 0, "\(run.standardError)")
+
+        let log = try String(contentsOfFile: root + "/results/w.jsonl", encoding: .utf8)
+        let lines = try PredictSegmentTests.objects(log)
+        #expect(lines.count == byName.count)
+        for line in lines {
+            let name = try #require(line["file"] as? String)
+            let expected = try #require(byName[name])
+            #expect(line["model_sha256"] is String && line["claim"] is String)
+            if let digits = expected["digits"] as? String {
+                #expect(line["digits"] as? String == digits, "\(name)")
+                #expect(line["confidence"] as? Double == expected["confidence"] as? Double, "\(name)")
+                let segments = try #require(line["segments"] as? [[String: Any]])
+                let want = try #require(expected["segments"] as? [[String: Any]])
+                #expect(segments.count == want.count && segments.count == digits.count)
+                for (got, wanted) in zip(segments, want) {
+                    for key in ["x", "y", "width", "height"] { #expect(got[key] as? Int == wanted[key] as? Int, "\(name) \(key)") }
+                    #expect(got["prediction"] as? String == wanted["prediction"] as? String)
+                    #expect(got["touching"] as? Bool == wanted["touching"] as? Bool)
+                }
+                #expect(FileManager.default.fileExists(atPath: root + "/done/" + name))
+                #expect(line["prediction"] == nil && line["error"] == nil)
+            } else {
+                #expect(line["error_code"] as? String == expected["error_code"] as? String, "\(name)")
+                #expect(line["digits"] == nil)
+                #expect(FileManager.default.fileExists(atPath: root + "/failed/" + name))
+                #expect(FileManager.default.fileExists(atPath: root + "/failed/.reasons/" + name + ".reason.txt"))
+            }
+        }
+        #expect(byName["zip-code.png"] != nil && byName["blank.png"] != nil)
+        #expect(WatchCommandTests.names(root + "/incoming").isEmpty)
+    }
+}

@@ -23,6 +23,10 @@ struct WatchCommand: AsyncParsableCommand {
             DIR/failed/.reasons/NAME.reason.txt. Folders, named pipes and symbolic links \
             dropped in incoming/ are failed without being opened or followed.
 
+            With --segment each input is a row of 1 to 12 digits, read as fnn predict \
+            --segment reads it: its line is {"file","digits","confidence","segments",\
+            "model_sha256"}, the segments as in predict's JSON Lines; a blank image is failed.
+
             Every input ends in exactly one of done/ or failed/ with exactly one result, \
             even after a crash: what a crash leaves in processing/ is redone first on the \
             next start, and redoing writes the same result. Files are taken when closed \
@@ -60,6 +64,7 @@ struct WatchCommand: AsyncParsableCommand {
               fnn watch /srv/digits --once      # the backlog, then exit (cron, tests)
               fnn watch /mnt/nfs/digits --poll 2 --instance "$(hostname)-a"
               fnn watch /srv/digits --listen 127.0.0.1:9464    # probes and /metrics
+              fnn watch /srv/zip-codes --segment                # rows of digits
             """
     )
 
@@ -118,6 +123,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve /healthz, /readyz and /metrics over HTTP here: HOST:PORT, [::1]:PORT for IPv6, :PORT for 127.0.0.1 (none unless asked).", valueName: "host:port"))
     var listen: String?
 
+    @Flag(help: "Each input holds a row of digits (1 to 12, left to right): split it into digits and read them all, as fnn predict --segment does.")
+    var segment = false
+
     @OptionGroup var images: ImageOptions
 
     @OptionGroup var log: LogOptions
@@ -148,7 +156,7 @@ struct WatchCommand: AsyncParsableCommand {
         let owner = try WatchInstance.acquire(instance, in: layout)
         let processor = WatchProcessor(
             layout: layout, instance: owner.name, settleSeconds: settleSeconds, minimumAge: minimumAge ?? (poll == nil ? 0 : 2),
-            limits: images.limits, threads: images.threadCount)
+            limits: images.limits, threads: images.threadCount, segmenter: segment ? DigitSegmenter() : nil)
         let serving = try FolderWatcher.load(model)
         // Under --listen: readiness from the model in service and the folders, liveness
         // from the loop's heartbeat, and the metrics in Prometheus's format.
